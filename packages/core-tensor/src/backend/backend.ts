@@ -1,0 +1,156 @@
+import type { DType, TypedArray } from '../dtype.js';
+
+/**
+ * The backend contract — read this first if you are writing a backend.
+ *
+ * A backend owns memory (`Storage`) and runs a short list of primitive kernels on it.
+ * Everything else an NDArray offers (views, broadcasting, dtype rules, softmax, var, concat,
+ * oneHot, …) is written once on top of these primitives in `ndarray/`.
+ *
+ * Conventions every primitive follows:
+ * - Inputs arrive as {@link StridedView}s: any strides (0 for broadcast axes, permuted for
+ *   transposes) and any offset. The NDArray layer has already checked shapes and dtypes.
+ * - Outputs are freshly allocated, contiguous (row-major) storages owned by the caller.
+ * - Primitives never modify their inputs; only `assign` writes, and only into its `dst`.
+ * - Primitives are synchronous to call (GPU backends enqueue work); only `read` is async.
+ */
+export interface Backend {
+  /** Registry name, e.g. `'cpu'` or `'webgpu'`. */
+  readonly name: string;
+
+  // ── memory ──────────────────────────────────────────────────────────────────────────────
+  /** Allocates `size` zero-initialised elements of `dtype`. */
+  alloc(dtype: DType, size: number): Storage;
+  /** Allocates a storage holding a copy of `data` (its length is the size). */
+  upload(dtype: DType, data: TypedArray): Storage;
+  /** Copies the whole storage back to the host. */
+  read(storage: Storage): Promise<TypedArray>;
+  /** Synchronous readback, present only where the backend can do it without stalling (CPU, wasm). */
+  readSync?(storage: Storage): TypedArray;
+  /** Releases the storage. Called exactly once, when no NDArray references it any more. */
+  free(storage: Storage): void;
+  /** Live storages and their bytes, for leak checks. */
+  memory(): BackendMemory;
+
+  // ── primitives ──────────────────────────────────────────────────────────────────────────
+  /** A contiguous storage of `size` elements, all equal to `value`. */
+  fill(dtype: DType, size: number, value: number): Storage;
+  /** Copies a view into a new contiguous storage, converting to `dtype` (truncation toward zero for float → int; bool is `x != 0`). */
+  copy(x: StridedView, dtype: DType): Storage;
+  /** Writes `src` element-wise into the (possibly strided) `dst` view; both have the same shape and dtype. */
+  assign(dst: StridedView, src: StridedView): void;
+  /** Element-wise unary op; the output has the input's dtype (`not` works on bool). */
+  unary(op: UnaryOp, x: StridedView): Storage;
+  /** Element-wise binary op on two views of the same shape and dtype; comparisons return bool. */
+  binary(op: BinaryOp, a: StridedView, b: StridedView): Storage;
+  /** `cond ? a : b` element-wise; cond is bool, a and b share a dtype; all three have the same shape. */
+  where(cond: StridedView, a: StridedView, b: StridedView): Storage;
+  /**
+   * Reduces the trailing `axisCount` axes of `x`: the output has shape `x.shape.slice(0, -axisCount)`.
+   * `sum`/`prod` of int32 wrap like int32 arithmetic; `argmax`/`argmin` require `axisCount === 1`,
+   * return int32 and pick the first extreme index.
+   */
+  reduce(op: ReduceOp, x: StridedView, axisCount: number): Storage;
+  /**
+   * Batched matrix product of float32 views `a` `[...batch, M, K]` and `b` `[...batch, K, N]`
+   * (same batch shape, broadcast batch axes have stride 0) into `[...batch, M, N]`.
+   */
+  matmul(a: StridedView, b: StridedView): Storage;
+  /**
+   * Index-select along `axis`: output shape is `x.shape[:axis] ++ indices.shape ++ x.shape[axis+1:]`.
+   * `indices` is int32 and already bounds-checked.
+   */
+  gather(x: StridedView, axis: number, indices: StridedView): Storage;
+  /**
+   * The adjoint of `gather`: a zero array of `outShape` into which each slice of `src` is added at
+   * position `indices[j]` along `axis` (repeated indices accumulate). `src` has the shape gather would return.
+   */
+  scatterAdd(outShape: readonly number[], axis: number, indices: StridedView, src: StridedView): Storage;
+
+  // ── optional fused kernels (the NDArray layer composes them from primitives when absent) ─
+  /** Numerically stable log-softmax over the last axis of a float32 view. */
+  logSoftmax?(x: StridedView): Storage;
+  /** Numerically stable softmax over the last axis of a float32 view. */
+  softmax?(x: StridedView): Storage;
+
+  /** Releases everything the backend holds (GPU devices, workers). */
+  dispose?(): void;
+}
+
+/** A backend-owned block of memory. Opaque to everyone but its backend. */
+export interface Storage {
+  readonly backend: Backend;
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+}
+
+/** A strided window onto a storage: how every primitive receives its inputs. */
+export interface StridedView {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  /** Elements to step per axis; 0 on broadcast axes, may be any order after permute. */
+  readonly strides: readonly number[];
+  /** Index of element `[0, 0, …]` in the storage. */
+  readonly offset: number;
+}
+
+/** Live memory held by a backend. */
+export interface BackendMemory {
+  /** Live storages (buffers). */
+  buffers: number;
+  /** Bytes held by live storages. */
+  bytes: number;
+}
+
+/** Element-wise unary primitives (float-only ones are documented on the NDArray methods). */
+export const UNARY_OPS = [
+  'neg',
+  'abs',
+  'sign',
+  'exp',
+  'log',
+  'sqrt',
+  'square',
+  'reciprocal',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'floor',
+  'ceil',
+  'round',
+  'sin',
+  'cos',
+  'not',
+] as const;
+/** One of {@link UNARY_OPS}. */
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/** Element-wise binary primitives; the comparisons return bool. */
+export const BINARY_OPS = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'and',
+  'or',
+] as const;
+/** One of {@link BINARY_OPS}. */
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+/** Binary ops whose result is bool. */
+export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+
+/** Reduction primitives. */
+export const REDUCE_OPS = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'] as const;
+/** One of {@link REDUCE_OPS}. */
+export type ReduceOp = (typeof REDUCE_OPS)[number];

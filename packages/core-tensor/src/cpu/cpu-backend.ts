@@ -1,0 +1,144 @@
+import {
+  type Backend,
+  type BackendMemory,
+  type BinaryOp,
+  COMPARISON_OPS,
+  type ReduceOp,
+  type Storage,
+  type StridedView,
+  type UnaryOp,
+} from '../backend/backend.js';
+import { allocTyped, bytesPerElement, type DType, type TypedArray } from '../dtype.js';
+import { contiguousStrides, sizeOf } from '../shape/shape.js';
+import { CpuStorage } from './cpu-storage.js';
+import { assignStrided, binaryInto, unaryInto, whereInto } from './elementwise.js';
+import { gatherInto, scatterAddInto } from './indexing.js';
+import { matmulInto } from './matmul.js';
+import { reduceInto } from './reduce.js';
+import { softmaxInto } from './softmax.js';
+
+/**
+ * The CPU reference backend: plain TypeScript over typed arrays. Every other backend is tested
+ * against it. Memory is garbage-collected, but allocations are still counted so that code which
+ * forgets to `dispose()` shows up in `memory()` here exactly as it would on a GPU.
+ */
+export class CpuBackend implements Backend {
+  readonly name: string;
+  private liveBuffers = 0;
+  private liveBytes = 0;
+
+  constructor(name = 'cpu') {
+    this.name = name;
+  }
+
+  alloc(dtype: DType, size: number): CpuStorage {
+    this.liveBuffers++;
+    this.liveBytes += size * bytesPerElement(dtype);
+    return new CpuStorage(this, dtype, allocTyped(dtype, size));
+  }
+
+  upload(dtype: DType, data: TypedArray): CpuStorage {
+    const storage = this.alloc(dtype, data.length);
+    storage.data.set(data);
+    return storage;
+  }
+
+  async read(storage: Storage): Promise<TypedArray> {
+    return this.readSync(storage);
+  }
+
+  readSync(storage: Storage): TypedArray {
+    return (storage as CpuStorage).data.slice();
+  }
+
+  free(storage: Storage): void {
+    this.liveBuffers--;
+    this.liveBytes -= storage.size * bytesPerElement(storage.dtype);
+  }
+
+  memory(): BackendMemory {
+    return { buffers: this.liveBuffers, bytes: this.liveBytes };
+  }
+
+  fill(dtype: DType, size: number, value: number): Storage {
+    const out = this.alloc(dtype, size);
+    if (value !== 0) out.data.fill(value);
+    return out;
+  }
+
+  copy(x: StridedView, dtype: DType): Storage {
+    const out = this.alloc(dtype, sizeOf(x.shape));
+    this.assignInto(out, x, dtype === 'bool' && x.storage.dtype !== 'bool');
+    return out;
+  }
+
+  assign(dst: StridedView, src: StridedView): void {
+    assignStrided(dst, src, false);
+  }
+
+  unary(op: UnaryOp, x: StridedView): Storage {
+    const out = this.alloc(x.storage.dtype, sizeOf(x.shape));
+    unaryInto(op, x, out.data);
+    return out;
+  }
+
+  binary(op: BinaryOp, a: StridedView, b: StridedView): Storage {
+    const dtype = COMPARISON_OPS.has(op) ? 'bool' : a.storage.dtype;
+    const out = this.alloc(dtype, sizeOf(a.shape));
+    binaryInto(op, a, b, out.data);
+    return out;
+  }
+
+  where(cond: StridedView, a: StridedView, b: StridedView): Storage {
+    const out = this.alloc(a.storage.dtype, sizeOf(a.shape));
+    whereInto(cond, a, b, out.data);
+    return out;
+  }
+
+  reduce(op: ReduceOp, x: StridedView, axisCount: number): Storage {
+    const dtype = op === 'argmax' || op === 'argmin' ? 'int32' : x.storage.dtype;
+    const out = this.alloc(dtype, sizeOf(x.shape.slice(0, x.shape.length - axisCount)));
+    reduceInto(op, x, axisCount, out.data);
+    return out;
+  }
+
+  matmul(a: StridedView, b: StridedView): Storage {
+    const rank = a.shape.length;
+    const out = this.alloc('float32', sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
+    matmulInto(a, b, out.data);
+    return out;
+  }
+
+  gather(x: StridedView, axis: number, indices: StridedView): Storage {
+    const size = sizeOf(x.shape.slice(0, axis)) * sizeOf(indices.shape) * sizeOf(x.shape.slice(axis + 1));
+    const out = this.alloc(x.storage.dtype, size);
+    gatherInto(x, axis, indices, out.data);
+    return out;
+  }
+
+  scatterAdd(outShape: readonly number[], axis: number, indices: StridedView, src: StridedView): Storage {
+    const out = this.alloc(src.storage.dtype, sizeOf(outShape));
+    scatterAddInto(outShape, axis, indices, src, out.data);
+    return out;
+  }
+
+  logSoftmax(x: StridedView): Storage {
+    const out = this.alloc('float32', sizeOf(x.shape));
+    softmaxInto(x, out.data, true);
+    return out;
+  }
+
+  softmax(x: StridedView): Storage {
+    const out = this.alloc('float32', sizeOf(x.shape));
+    softmaxInto(x, out.data, false);
+    return out;
+  }
+
+  private assignInto(out: CpuStorage, src: StridedView, toBool: boolean): void {
+    assignStrided(
+      { storage: out, shape: src.shape, strides: contiguousStrides(src.shape), offset: 0 },
+      src,
+      toBool,
+    );
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * @mlblocks/core-tensor — n-dimensional arrays with a pluggable backend.
+ * This file is the package's only public door.
+ */
+export type {
+  Backend,
+  BackendMemory,
+  BinaryOp,
+  ReduceOp,
+  Storage,
+  StridedView,
+  UnaryOp,
+} from './backend/backend.js';
+export { BINARY_OPS, COMPARISON_OPS, REDUCE_OPS, UNARY_OPS } from './backend/backend.js';
+export {
+  getBackend,
+  getDefaultBackend,
+  listBackends,
+  registerBackend,
+  removeBackend,
+  setDefaultBackend,
+} from './backend/registry.js';
+export { CpuBackend } from './cpu/cpu-backend.js';
+export {
+  bytesPerElement,
+  canCastLosslessly,
+  DTYPES,
+  type DType,
+  promoteTypes,
+  type TypedArray,
+} from './dtype.js';
+export {
+  BackendError,
+  DisposedError,
+  DTypeError,
+  IndexError,
+  MlBlocksError,
+  ShapeError,
+  ValueError,
+} from './errors.js';
+export { type MemoryInfo, memory } from './memory/memory.js';
+export { type Disposable, dispose, keep, tidy } from './memory/scope.js';
+export {
+  arange,
+  type CreateOptions,
+  eye,
+  fromArray,
+  full,
+  linspace,
+  ones,
+  onesLike,
+  type RandomOptions,
+  rand,
+  randint,
+  randn,
+  scalar,
+  zeros,
+  zerosLike,
+} from './ndarray/create.js';
+export { clip, where } from './ndarray/elementwise.js';
+export { gather, indexAdd, indexSelect, oneHot, scatterAdd } from './ndarray/indexing.js';
+export { concat, split, stack } from './ndarray/join.js';
+export { matmul } from './ndarray/linalg.js';
+export { type Axes, NDArray, type Operand } from './ndarray/ndarray.js';
+export type { NestedArray } from './ndarray/nested.js';
+export type { SliceSpec } from './ndarray/views.js';
+export { Generator, seed } from './random/generator.js';
+export {
+  broadcastShapes,
+  contiguousStrides,
+  isContiguous,
+  type Shape,
+  sizeOf,
+} from './shape/shape.js';

@@ -1,0 +1,175 @@
+import type { ReduceOp } from '../backend/backend.js';
+import { floatResultType } from '../dtype.js';
+import { DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { normalizeAxes, normalizeAxis } from '../shape/shape.js';
+import { binary, cast, unary, where } from './elementwise.js';
+import { type Axes, NDArray } from './ndarray.js';
+import { permute, reshape } from './views.js';
+
+/**
+ * Reductions. The backend primitive reduces trailing axes, so we permute the requested axes to
+ * the end (a free view) and let the backend read the strides. Everything beyond sum/prod/max/min
+ * /argmax/argmin is composed here from primitives, once for all backends.
+ */
+
+export function reduce(op: ReduceOp, x: NDArray, axis: Axes, keepdims: boolean): NDArray {
+  const axes = normalizeAxes(op, axis, x.rank);
+  if ((op === 'max' || op === 'min') && axes.some((a) => x.shape[a] === 0)) {
+    throw new ShapeError(
+      op,
+      `cannot reduce over an empty axis (shape ${fmtShape(x.shape)}); max/min have no identity`,
+    );
+  }
+  // sums of bool/uint8 count past 255: accumulate them in int32, like NumPy
+  const input =
+    (op === 'sum' || op === 'prod') && (x.dtype === 'bool' || x.dtype === 'uint8') ? cast(x, 'int32') : x;
+  if ((op === 'max' || op === 'min') && x.dtype === 'bool') {
+    throw new DTypeError(op, 'does not take bool arrays; cast to int32 first (or use sum for a count)');
+  }
+  try {
+    const kept = [...x.shape.keys()].filter((a) => !axes.includes(a));
+    const moved = permute(input, [...kept, ...axes]);
+    try {
+      const storage = x.backend.reduce(op, moved.view(op), axes.length);
+      const out = NDArray.fromStorage(
+        storage,
+        kept.map((a) => x.shape[a]!),
+        input.dtype,
+      );
+      return keepdims ? keepDims(out, x.shape, axes) : out;
+    } finally {
+      moved.dispose();
+    }
+  } finally {
+    if (input !== x) input.dispose();
+  }
+}
+
+export function argReduce(
+  op: 'argmax' | 'argmin',
+  x: NDArray,
+  axis: number | undefined,
+  keepdims: boolean,
+): NDArray {
+  if (x.dtype === 'bool') throw new DTypeError(op, 'does not take bool arrays; cast to int32 first');
+  if (axis === undefined) {
+    const flat = reshape(x, [-1]);
+    try {
+      const out = argReduce(op, flat, 0, false);
+      return keepdims ? keepDims(out, x.shape, [...x.shape.keys()]) : out;
+    } finally {
+      flat.dispose();
+    }
+  }
+  const a = normalizeAxis(op, axis, x.rank);
+  if (x.shape[a] === 0)
+    throw new ShapeError(op, `cannot take ${op} over the empty axis ${a} (shape ${fmtShape(x.shape)})`);
+  const order = [...x.shape.keys()].filter((i) => i !== a);
+  const moved = permute(x, [...order, a]);
+  try {
+    const out = NDArray.fromStorage(
+      x.backend.reduce(op, moved.view(op), 1),
+      order.map((i) => x.shape[i]!),
+      'int32',
+    );
+    return keepdims ? keepDims(out, x.shape, [a]) : out;
+  } finally {
+    moved.dispose();
+  }
+}
+
+export function mean(x: NDArray, axis: Axes, keepdims: boolean): NDArray {
+  const xf = cast(x, floatResultType('mean', x.dtype));
+  const count = countOf(x, axis);
+  const total = reduce('sum', xf, axis, keepdims);
+  try {
+    return binary('div', total, count);
+  } finally {
+    xf.dispose();
+    total.dispose();
+  }
+}
+
+export function variance(x: NDArray, axis: Axes, keepdims: boolean, correction: number): NDArray {
+  const xf = cast(x, floatResultType('var', x.dtype));
+  const mu = mean(xf, axis, true);
+  const centered = binary('sub', xf, mu);
+  const squared = unary('square', centered);
+  const total = reduce('sum', squared, axis, keepdims);
+  try {
+    return binary('div', total, Math.max(0, countOf(x, axis) - correction));
+  } finally {
+    for (const t of [xf, mu, centered, squared, total]) t.dispose();
+  }
+}
+
+export function std(x: NDArray, axis: Axes, keepdims: boolean, correction: number): NDArray {
+  const v = variance(x, axis, keepdims, correction);
+  try {
+    return unary('sqrt', v);
+  } finally {
+    v.dispose();
+  }
+}
+
+/** `m + log(Σ exp(x − m))` with `m` the max (treated as 0 where it is ±∞, so −∞ rows give −∞ rather than NaN). */
+export function logsumexp(x: NDArray, axis: Axes, keepdims: boolean): NDArray {
+  const xf = cast(x, floatResultType('logsumexp', x.dtype));
+  const m = reduce('max', xf, axis, true);
+  const finite = unary('abs', m);
+  const bounded = binary('lt', finite, Number.POSITIVE_INFINITY);
+  const shift = where(bounded, m, 0);
+  const shifted = binary('sub', xf, shift);
+  const e = unary('exp', shifted);
+  const s = reduce('sum', e, axis, keepdims);
+  const l = unary('log', s);
+  const shiftOut = keepdims ? shift : reshape(shift, s.shape);
+  try {
+    return binary('add', l, shiftOut);
+  } finally {
+    for (const t of [xf, m, finite, bounded, shift, shifted, e, s, l, shiftOut]) t.dispose();
+  }
+}
+
+/** Softmax / log-softmax along `axis`: the backend's fused kernel on the last axis, else composed. */
+export function softmax(x: NDArray, axis: number, log: boolean): NDArray {
+  const op = log ? 'logSoftmax' : 'softmax';
+  const a = normalizeAxis(op, axis, x.rank);
+  const xf = cast(x, floatResultType(op, x.dtype));
+  const fused = log ? x.backend.logSoftmax : x.backend.softmax;
+  try {
+    if (fused) {
+      const order = [...x.shape.keys()].filter((i) => i !== a).concat(a);
+      const moved = permute(xf, order);
+      const out = NDArray.fromStorage(fused.call(x.backend, moved.view(op)), moved.shape, 'float32');
+      moved.dispose();
+      const inverse = order.map((_, i) => order.indexOf(i));
+      const result = permute(out, inverse);
+      out.dispose();
+      return result;
+    }
+    const lse = logsumexp(xf, a, true);
+    const logp = binary('sub', xf, lse);
+    lse.dispose();
+    if (log) return logp;
+    const p = unary('exp', logp);
+    logp.dispose();
+    return p;
+  } finally {
+    xf.dispose();
+  }
+}
+
+// Reinserts the reduced axes as size 1.
+function keepDims(out: NDArray, shape: readonly number[], axes: readonly number[]): NDArray {
+  const result = reshape(
+    out,
+    shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+  );
+  out.dispose();
+  return result;
+}
+
+function countOf(x: NDArray, axis: Axes): number {
+  return normalizeAxes('mean', axis, x.rank).reduce((n, a) => n * x.shape[a]!, 1);
+}

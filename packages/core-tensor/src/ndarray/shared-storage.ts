@@ -1,0 +1,34 @@
+import type { Storage } from '../backend/backend.js';
+
+/**
+ * A storage plus the number of NDArrays (the array and its views) that reference it.
+ * The backend frees the storage when the last of them is disposed.
+ */
+export class SharedStorage {
+  private refs = 0;
+
+  constructor(readonly storage: Storage) {}
+
+  acquire(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    if (--this.refs === 0) this.storage.backend.free(this.storage);
+  }
+}
+
+let liveArrays = 0;
+
+/** Counts arrays created and disposed, for `memory().ndarrays`. */
+export const arrayCounter = {
+  created(): void {
+    liveArrays++;
+  },
+  disposed(): void {
+    liveArrays--;
+  },
+  get live(): number {
+    return liveArrays;
+  },
+};

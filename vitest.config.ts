@@ -1,0 +1,14 @@
+import { defaultServerConditions, defineConfig } from 'vitest/config';
+
+// One config for the whole monorepo: tests import packages from their sources
+// through the private "@mlblocks/source" export condition, so no build is needed first.
+export default defineConfig({
+  ssr: {
+    resolve: { conditions: ['@mlblocks/source', ...defaultServerConditions] },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+  },
+});
