@@ -1,4 +1,5 @@
-import { defaultServerConditions, defineConfig } from 'vitest/config';
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 // One config for the whole monorepo: tests import packages from their sources
 // through the private "@mlblocks/source" export condition, so no build is needed first.

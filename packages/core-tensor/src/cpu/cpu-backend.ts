@@ -44,7 +44,7 @@ export class CpuBackend implements Backend {
   }
 
   async read(storage: Storage): Promise<TypedArray> {
-    return this.readSync(storage);
+    return (storage as CpuStorage).data.slice();
   }
 
   readSync(storage: Storage): TypedArray {

@@ -15,7 +15,6 @@ export function softmaxInto(x: StridedView, out: TypedArray, log: boolean): void
     const o = r * n;
     let max = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) if (data[base + i]! > max) max = data[base + i]!;
-    if (max === Number.NEGATIVE_INFINITY) max = 0; // an all −∞ row: avoid (−∞) − (−∞) = NaN
     let sum = 0;
     for (let i = 0; i < n; i++) sum += Math.exp(data[base + i]! - max);
     if (log) {

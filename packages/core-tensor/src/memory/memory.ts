@@ -1,5 +1,5 @@
 import type { BackendMemory } from '../backend/backend.js';
-import { activeBackends } from '../backend/registry.js';
+import { activeBackends, getBackend, getDefaultBackend } from '../backend/registry.js';
 import { arrayCounter } from '../ndarray/shared-storage.js';
 
 /** What is alive right now: NDArray handles, and buffers/bytes per backend. */
@@ -19,6 +19,7 @@ export interface MemoryInfo {
  * memory().ndarrays === before; // true: the scope freed its intermediates
  */
 export function memory(): MemoryInfo {
+  getBackend(getDefaultBackend()); // always report the default backend, even before first use
   const backends: Record<string, BackendMemory> = {};
   for (const [name, backend] of activeBackends()) backends[name] = backend.memory();
   return { ndarrays: arrayCounter.live, backends };
