@@ -26,6 +26,6 @@ describe('lesson worked examples', () => {
     expect(Array.from(p, (v) => Number(v.toFixed(2)))).toEqual([0.13, 0.87, 0.0]);
     // softmax = exp / Σexp, step by step
     expectClose(p, logits.exp().div(logits.exp().sum()).dataSync());
-    expectClose([p.reduce((a, v) => a + v, 0)], [1], 1e-6);
+    expectClose([Array.from(p).reduce((a, v) => a + v, 0)], [1], 1e-6);
   });
 });
