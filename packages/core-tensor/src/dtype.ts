@@ -2,12 +2,15 @@ import { DTypeError } from './errors.js';
 
 /**
  * Element types. `bool` is stored one byte per element (0 or 1) and is what comparisons return;
- * `uint8` is for images; `int32` for labels and indices; `float32` for everything learned.
+ * `uint8` is for images; `int32` for labels and indices; `float32` for everything learned;
+ * `float64` for reference computations such as finite-difference gradient checks (the CPU backend
+ * supports it; GPU backends may not).
  */
-export type DType = 'float32' | 'int32' | 'uint8' | 'bool';
+export type DType = 'float64' | 'float32' | 'int32' | 'uint8' | 'bool';
 
 /** The typed array that stores each dtype. */
 export interface TypedArrayFor {
+  float64: Float64Array;
   float32: Float32Array;
   int32: Int32Array;
   uint8: Uint8Array;
@@ -15,19 +18,21 @@ export interface TypedArrayFor {
 }
 
 /** Any typed array an NDArray can be stored in. */
-export type TypedArray = Float32Array | Int32Array | Uint8Array;
+export type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 /** Every dtype, in promotion order. */
-export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'float32'];
+export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'float32', 'float64'];
 
 /** Bytes per element. */
 export function bytesPerElement(dtype: DType): number {
-  return dtype === 'float32' || dtype === 'int32' ? 4 : 1;
+  return dtype === 'float64' ? 8 : dtype === 'float32' || dtype === 'int32' ? 4 : 1;
 }
 
 /** Allocates a zero-filled typed array for `dtype`. */
 export function allocTyped(dtype: DType, size: number): TypedArray {
   switch (dtype) {
+    case 'float64':
+      return new Float64Array(size);
     case 'float32':
       return new Float32Array(size);
     case 'int32':
@@ -39,6 +44,7 @@ export function allocTyped(dtype: DType, size: number): TypedArray {
 
 /** The dtype a typed array naturally stores (Uint8Array → uint8). */
 export function dtypeOfTyped(data: TypedArray): DType {
+  if (data instanceof Float64Array) return 'float64';
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Int32Array) return 'int32';
   return 'uint8';
@@ -46,7 +52,7 @@ export function dtypeOfTyped(data: TypedArray): DType {
 
 /** True for the dtypes that hold whole numbers. */
 export function isIntegral(dtype: DType): boolean {
-  return dtype !== 'float32';
+  return dtype !== 'float32' && dtype !== 'float64';
 }
 
 /** Checks a string names a dtype. */
@@ -59,10 +65,11 @@ export function assertDType(op: string, dtype: unknown): asserts dtype is DType 
 // Lossless conversions: a value of the key dtype is represented exactly by each listed dtype.
 // int32 → float32 is deliberately missing: integers above 2^24 would be rounded.
 const LOSSLESS: Record<DType, readonly DType[]> = {
-  bool: ['bool', 'uint8', 'int32', 'float32'],
-  uint8: ['uint8', 'int32', 'float32'],
-  int32: ['int32'],
-  float32: ['float32'],
+  bool: ['bool', 'uint8', 'int32', 'float32', 'float64'],
+  uint8: ['uint8', 'int32', 'float32', 'float64'],
+  int32: ['int32', 'float64'],
+  float32: ['float32', 'float64'],
+  float64: ['float64'],
 };
 
 /** True when every value of `from` is exactly representable in `to`. */
@@ -87,9 +94,11 @@ export function promoteTypes(op: string, a: DType, b: DType): DType {
 
 /**
  * The dtype an op that only makes sense on real numbers (exp, div, mean, …) computes in:
- * float32, reached losslessly from bool/uint8; int32 needs an explicit cast.
+ * float64 stays float64; otherwise float32, reached losslessly from bool/uint8 (int32 needs an
+ * explicit cast).
  */
-export function floatResultType(op: string, dtype: DType): 'float32' {
+export function floatResultType(op: string, dtype: DType): 'float32' | 'float64' {
+  if (dtype === 'float64') return 'float64';
   if (canCastLosslessly(dtype, 'float32')) return 'float32';
   throw new DTypeError(
     op,
@@ -102,8 +111,8 @@ export function floatResultType(op: string, dtype: DType): 'float32' {
  * (a scalar takes the dtype of the array it meets, like PyTorch's "weak" scalars).
  */
 export function checkScalarFits(op: string, value: number, dtype: DType): void {
-  if (dtype === 'float32' || Number.isNaN(value)) {
-    if (dtype !== 'float32') throw new DTypeError(op, `NaN cannot be stored in ${dtype}`);
+  if (!isIntegral(dtype) || Number.isNaN(value)) {
+    if (isIntegral(dtype)) throw new DTypeError(op, `NaN cannot be stored in ${dtype}`);
     return;
   }
   const [lo, hi] = dtype === 'int32' ? [-2147483648, 2147483647] : dtype === 'uint8' ? [0, 255] : [0, 1];

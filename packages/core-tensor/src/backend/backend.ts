@@ -13,6 +13,7 @@ import type { DType, TypedArray } from '../dtype.js';
  * - Outputs are freshly allocated, contiguous (row-major) storages owned by the caller.
  * - Primitives never modify their inputs; only `assign` writes, and only into its `dst`.
  * - Primitives are synchronous to call (GPU backends enqueue work); only `read` is async.
+ * - A backend that cannot hold a dtype (WGSL has no float64) throws a BackendError naming it.
  */
 export interface Backend {
   /** Registry name, e.g. `'cpu'` or `'webgpu'`. */
@@ -52,7 +53,7 @@ export interface Backend {
    */
   reduce(op: ReduceOp, x: StridedView, axisCount: number): Storage;
   /**
-   * Batched matrix product of float32 views `a` `[...batch, M, K]` and `b` `[...batch, K, N]`
+   * Batched matrix product of float views (both float32, or both float64) `a` `[...batch, M, K]` and `b` `[...batch, K, N]`
    * (same batch shape, broadcast batch axes have stride 0) into `[...batch, M, N]`.
    */
   matmul(a: StridedView, b: StridedView): Storage;
@@ -68,9 +69,9 @@ export interface Backend {
   scatterAdd(outShape: readonly number[], axis: number, indices: StridedView, src: StridedView): Storage;
 
   // ── optional fused kernels (the NDArray layer composes them from primitives when absent) ─
-  /** Numerically stable log-softmax over the last axis of a float32 view. */
+  /** Numerically stable log-softmax over the last axis of a float view (output has its dtype). */
   logSoftmax?(x: StridedView): Storage;
-  /** Numerically stable softmax over the last axis of a float32 view. */
+  /** Numerically stable softmax over the last axis of a float view (output has its dtype). */
   softmax?(x: StridedView): Storage;
 
   /** Releases everything the backend holds (GPU devices, workers). */

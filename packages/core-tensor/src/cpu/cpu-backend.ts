@@ -104,7 +104,7 @@ export class CpuBackend implements Backend {
 
   matmul(a: StridedView, b: StridedView): Storage {
     const rank = a.shape.length;
-    const out = this.alloc('float32', sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
+    const out = this.alloc(a.storage.dtype, sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
     matmulInto(a, b, out.data);
     return out;
   }
@@ -123,13 +123,13 @@ export class CpuBackend implements Backend {
   }
 
   logSoftmax(x: StridedView): Storage {
-    const out = this.alloc('float32', sizeOf(x.shape));
+    const out = this.alloc(x.storage.dtype, sizeOf(x.shape));
     softmaxInto(x, out.data, true);
     return out;
   }
 
   softmax(x: StridedView): Storage {
-    const out = this.alloc('float32', sizeOf(x.shape));
+    const out = this.alloc(x.storage.dtype, sizeOf(x.shape));
     softmaxInto(x, out.data, false);
     return out;
   }

@@ -8,13 +8,13 @@ import { NDArray, type Operand } from './ndarray.js';
  * Element-wise ops: dtype rules and broadcasting live here, once, for every backend.
  *
  * dtype rules (see `promoteTypes`): operands are widened only when that is lossless
- * (bool → uint8 → int32, and bool/uint8 → float32); int32 with float32 asks for a cast.
+ * (bool → uint8 → int32, bool/uint8 → float32, anything → float64); int32 with float32 asks for a cast.
  * JS numbers take the dtype of the array they meet.
  */
 
 type Kind = 'numeric' | 'float' | 'bool' | 'any';
 
-// Which dtypes each op accepts: numeric = uint8/int32/float32, float = computed in float32.
+// Which dtypes each op accepts: numeric = all but bool, float = computed in float32 (or float64).
 const UNARY_KIND: Record<UnaryOp, Kind> = {
   neg: 'numeric',
   abs: 'numeric',

@@ -111,7 +111,7 @@ export function scatterAdd(x: NDArray, axis: number, index: NDArray, src: NDArra
  * `arange(depth)`, so every backend gets it for free.
  */
 export function oneHot(indices: NDArray, depth: number, dtype: DType = 'float32'): NDArray {
-  if (indices.dtype === 'float32' || indices.dtype === 'bool') {
+  if (indices.dtype !== 'int32' && indices.dtype !== 'uint8') {
     throw new DTypeError('oneHot', `indices must be int32 or uint8, got ${indices.dtype}`);
   }
   if (!Number.isInteger(depth) || depth <= 0)

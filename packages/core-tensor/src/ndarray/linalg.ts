@@ -1,4 +1,5 @@
-import { DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { floatResultType, promoteTypes } from '../dtype.js';
+import { fmtShape, ShapeError } from '../errors.js';
 import { broadcastShapes } from '../shape/shape.js';
 import { broadcastView, cast, sameBackend } from './elementwise.js';
 import { NDArray } from './ndarray.js';
@@ -7,7 +8,7 @@ import { reshape, unsqueeze } from './views.js';
 /**
  * Matrix product with NumPy's `matmul` rules: `[..., M, K] @ [..., K, N] → [..., M, N]`, batch
  * axes broadcast, a 1-D left operand is a row vector and a 1-D right operand a column vector
- * (the added axis is removed from the result). Computed in float32 (bool/uint8 are widened).
+ * (the added axis is removed from the result). Computed in float32 (bool/uint8 are widened) or float64.
  *
  * @example
  * matmul(ones([2, 3]), ones([3, 4])).shape; // [2, 4]
@@ -20,14 +21,11 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
       `operands must have at least 1 axis, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}; use mul for scalars`,
     );
   }
-  for (const x of [a, b]) {
-    if (x.dtype === 'int32') {
-      throw new DTypeError(
-        'matmul',
-        `computes in float32; got an int32 operand (shape ${fmtShape(x.shape)}): cast it with .cast('float32')`,
-      );
-    }
-  }
+  const dtype = promoteTypes(
+    'matmul',
+    floatResultType('matmul', a.dtype),
+    floatResultType('matmul', b.dtype),
+  );
   const a2 = a.rank === 1 ? unsqueeze(a, 0) : a;
   const b2 = b.rank === 1 ? unsqueeze(b, 1) : b;
   const M = a2.shape[a2.rank - 2]!;
@@ -43,14 +41,14 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
       );
     }
     const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
-    const af = cast(a2, 'float32');
-    const bf = cast(b2, 'float32');
+    const af = cast(a2, dtype);
+    const bf = cast(b2, dtype);
     toDispose.push(af, bf);
     const storage = a.backend.matmul(
       broadcastView('matmul', af, [...batch, M, K]),
       broadcastView('matmul', bf, [...batch, K, N]),
     );
-    const out = NDArray.fromStorage(storage, [...batch, M, N], 'float32');
+    const out = NDArray.fromStorage(storage, [...batch, M, N], dtype);
     if (a.rank > 1 && b.rank > 1) return out;
     toDispose.push(out);
     const shape = [...batch, ...(a.rank > 1 ? [M] : []), ...(b.rank > 1 ? [N] : [])];

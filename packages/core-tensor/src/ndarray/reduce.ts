@@ -141,7 +141,7 @@ export function softmax(x: NDArray, axis: number, log: boolean): NDArray {
     if (fused) {
       const order = [...x.shape.keys()].filter((i) => i !== a).concat(a);
       const moved = permute(xf, order);
-      const out = NDArray.fromStorage(fused.call(x.backend, moved.view(op)), moved.shape, 'float32');
+      const out = NDArray.fromStorage(fused.call(x.backend, moved.view(op)), moved.shape, xf.dtype);
       moved.dispose();
       const inverse = order.map((_, i) => order.indexOf(i));
       const result = permute(out, inverse);
