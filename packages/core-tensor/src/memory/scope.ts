@@ -1,9 +1,16 @@
 import { ValueError } from '../errors.js';
 
+/**
+ * Key of an optional method listing the disposables an object owns (e.g. a differentiable
+ * Tensor owns its NDArray), so a scope that keeps the object keeps those too.
+ */
+export const OWNED_DISPOSABLES: unique symbol = Symbol.for('mlblocks.ownedDisposables');
+
 /** Anything whose memory a scope can release. */
 export interface Disposable {
   dispose(): void;
   readonly isDisposed: boolean;
+  [OWNED_DISPOSABLES]?(): Iterable<Disposable>;
 }
 
 const scopes: Set<Disposable>[] = [];
@@ -74,7 +81,11 @@ function isDisposable(value: unknown): value is Disposable {
 
 function collectDisposables(value: unknown, out: Set<Disposable>, depth: number): void {
   if (depth > 8 || typeof value !== 'object' || value === null) return;
-  if (isDisposable(value)) out.add(value);
+  if (isDisposable(value)) {
+    if (out.has(value)) return;
+    out.add(value);
+    for (const owned of value[OWNED_DISPOSABLES]?.() ?? []) collectDisposables(owned, out, depth + 1);
+  }
   if (Array.isArray(value)) for (const v of value) collectDisposables(v, out, depth + 1);
   else if (value instanceof Map) for (const v of value.values()) collectDisposables(v, out, depth + 1);
   else if (Object.getPrototypeOf(value) === Object.prototype) {

@@ -1,9 +1,10 @@
 import type { Backend, Storage, StridedView } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import type { DType, TypedArray } from '../dtype.js';
-import { BackendError, DisposedError } from '../errors.js';
+import { canCastLosslessly, type DType, type TypedArray } from '../dtype.js';
+import { BackendError, DisposedError, DTypeError } from '../errors.js';
 import { type Disposable, trackInScope } from '../memory/scope.js';
 import { contiguousStrides, isContiguous, sizeOf } from '../shape/shape.js';
+import { full } from './create.js';
 import * as ew from './elementwise.js';
 import { formatArray } from './format.js';
 import * as ix from './indexing.js';
@@ -87,6 +88,48 @@ export class NDArray implements Disposable {
   /** True when the elements are laid out row-major with no gaps. */
   get isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
+  }
+
+  /**
+   * How many in-place writes (`assign`) the underlying storage has seen. Autograd compares it
+   * with the value at save time to refuse gradients computed from overwritten data.
+   */
+  get version(): number {
+    return this.sharedStorage('version').version;
+  }
+
+  /**
+   * Writes `value` (broadcast to this shape, cast to this dtype) into this array's elements,
+   * in place — through a view, into the storage it shares. The one mutating op: optimizers and
+   * initializers use it. Every other view of the storage sees the change, and its version bumps.
+   */
+  assign(value: NDArray | number): this {
+    const shared = this.sharedStorage('assign');
+    const src =
+      value instanceof NDArray
+        ? value
+        : full(this.shape, value, { dtype: this.dtype, backend: this.backend.name });
+    try {
+      if (src.backend !== this.backend) {
+        throw new BackendError(
+          'assign',
+          `value lives on '${src.backend.name}' but the target on '${this.backend.name}'`,
+        );
+      }
+      if (!canCastLosslessly(src.dtype, this.dtype)) {
+        throw new DTypeError(
+          'assign',
+          `cannot store ${src.dtype} values into a ${this.dtype} array without loss; cast the value first`,
+        );
+      }
+      const converted = ew.cast(src, this.dtype);
+      this.backend.assign(this.view('assign'), ew.broadcastView('assign', converted, this.shape));
+      converted.dispose();
+      shared.version++;
+      return this;
+    } finally {
+      if (src !== value) src.dispose();
+    }
   }
 
   /** True after `dispose()`. */

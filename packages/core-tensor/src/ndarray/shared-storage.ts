@@ -6,6 +6,8 @@ import type { Storage } from '../backend/backend.js';
  */
 export class SharedStorage {
   private refs = 0;
+  /** Bumped by every in-place write, so readers that saved the array can detect the change. */
+  version = 0;
 
   constructor(readonly storage: Storage) {}
 
