@@ -132,3 +132,16 @@ describe('dtypes', () => {
     expect(fromArray([true]).exp().dtype).toBe('float32');
   });
 });
+
+describe('erf', () => {
+  it('matches Python math.erf to double precision (values generated once with CPython 3.11)', () => {
+    const xs = [0, 0.1, 0.5, 1, 2, 2.49, 2.51, 3, 4, 5.9, -1.3, 1e-5];
+    const ref = [
+      0, 0.1124629160182849, 0.5204998778130465, 0.8427007929497149, 0.9953222650189527, 0.9995707121322661,
+      0.9996142945182758, 0.9999779095030014, 0.9999999845827421, 0.9999999999999999, -0.9340079449406524,
+      0.000011283791670579,
+    ];
+    expectClose(fromArray(Float64Array.from(xs)).erf().dataSync(), ref, 1e-15, 1e-15);
+    expectClose(fromArray(xs).erf().dataSync(), Float32Array.from(ref), 1e-7, 1e-7);
+  });
+});

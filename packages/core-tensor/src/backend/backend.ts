@@ -117,6 +117,7 @@ export const UNARY_OPS = [
   'tanh',
   'sigmoid',
   'relu',
+  'erf',
   'floor',
   'ceil',
   'round',

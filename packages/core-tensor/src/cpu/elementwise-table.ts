@@ -18,6 +18,7 @@ export const UNARY_TABLE: Record<UnaryOp, string> = {
   tanh: 'Math.tanh(x)',
   sigmoid: '1 / (1 + Math.exp(-x))',
   relu: 'x > 0 || x !== x ? x : 0',
+  erf: 'erf(x)', // from ./special.ts
   floor: 'Math.floor(x)',
   ceil: 'Math.ceil(x)',
   // round half to even, like NumPy and PyTorch (Math.round rounds half up)

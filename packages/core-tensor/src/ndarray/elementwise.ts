@@ -32,6 +32,7 @@ const UNARY_KIND: Record<UnaryOp, Kind> = {
   sigmoid: 'float',
   sin: 'float',
   cos: 'float',
+  erf: 'float',
   not: 'bool',
 };
 

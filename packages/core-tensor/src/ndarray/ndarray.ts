@@ -218,6 +218,14 @@ export class NDArray implements Disposable {
     return NDArray.fromStorage(target.upload(this.dtype, await this.data()), this.shape, this.dtype);
   }
 
+  /**
+   * Another handle on the same elements (an O(1) view), for a second owner that disposes
+   * independently — e.g. autograd keeping an input for the backward pass.
+   */
+  ref(): NDArray {
+    return this.viewAs(this.shape, this.strides, this.offset);
+  }
+
   /** A contiguous copy with its own storage. */
   clone(): NDArray {
     return NDArray.fromStorage(this.backend.copy(this.view('clone'), this.dtype), this.shape, this.dtype);
@@ -355,6 +363,10 @@ export class NDArray implements Disposable {
   }
   relu(): NDArray {
     return ew.unary('relu', this);
+  }
+  /** The error function, `2/√π ∫₀ˣ e^(−t²) dt` (used by the exact GELU). */
+  erf(): NDArray {
+    return ew.unary('erf', this);
   }
   floor(): NDArray {
     return ew.unary('floor', this);
