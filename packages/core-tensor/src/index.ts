@@ -39,7 +39,7 @@ export {
   ValueError,
 } from './errors.js';
 export { type MemoryInfo, memory } from './memory/memory.js';
-export { type Disposable, dispose, keep, OWNED_DISPOSABLES, tidy } from './memory/scope.js';
+export { type Disposable, dispose, keep, OWNED_DISPOSABLES, tidy, trackInScope } from './memory/scope.js';
 export {
   arange,
   type CreateOptions,

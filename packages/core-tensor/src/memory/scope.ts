@@ -16,7 +16,10 @@ export interface Disposable {
 const scopes: Set<Disposable>[] = [];
 const kept = new WeakSet<Disposable>();
 
-/** Records a newly created array in the innermost active `tidy` scope (no-op outside scopes). */
+/**
+ * Records a newly created disposable in the innermost active `tidy` scope (no-op outside
+ * scopes). Libraries that wrap arrays in their own objects (autograd tensors) call it too.
+ */
 export function trackInScope(item: Disposable): void {
   scopes[scopes.length - 1]?.add(item);
 }

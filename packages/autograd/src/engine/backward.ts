@@ -1,0 +1,115 @@
+import { keep, type NDArray, onesLike, ShapeError, tidy } from '@mlblocks/core-tensor';
+import { AutogradError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { noGrad } from './grad-mode.js';
+import type { Node } from './node.js';
+import { unbroadcast } from './unbroadcast.js';
+
+/** Options of `Tensor.backward`. */
+export interface BackwardOptions {
+  /** Keep the saved arrays so the graph can be backpropagated again (default false: freed). */
+  retainGraph?: boolean;
+}
+
+/**
+ * Reverse-mode differentiation from `root`: walks the graph in reverse topological order,
+ * calls each node's backward once with the sum of the gradients flowing into it, and adds
+ * the results into the leaves' `.grad` (accumulating across calls until `zeroGrad()`).
+ */
+export function runBackward(
+  root: Tensor,
+  gradient: NDArray | undefined,
+  options: BackwardOptions = {},
+): void {
+  if (!root.requiresGrad) {
+    throw new AutogradError(
+      'backward',
+      `the tensor (shape [${root.shape.join(',')}]) does not require grad and has no graph`,
+    );
+  }
+  let seed = gradient;
+  if (seed === undefined) {
+    if (root.size !== 1) {
+      throw new AutogradError(
+        'backward',
+        `called on a tensor of shape [${root.shape.join(',')}] without a gradient; backward() needs a scalar (one element) or an explicit gradient of the same shape`,
+      );
+    }
+    seed = onesLike(root.array);
+  } else if (seed.rank !== root.rank || seed.shape.some((d, i) => d !== root.shape[i])) {
+    throw new ShapeError(
+      'backward',
+      `gradient shape [${seed.shape.join(',')}] must equal the tensor's shape [${root.shape.join(',')}]`,
+    );
+  } else {
+    seed = seed.ref();
+  }
+  noGrad(() => {
+    if (root.gradFn === null) {
+      accumulateLeaf(root, seed!);
+      return;
+    }
+    const pending = new Map<Node, NDArray>([[root.gradFn, seed!]]);
+    for (const node of topologicalOrder(root.gradFn)) {
+      const grad = pending.get(node);
+      if (grad === undefined) continue; // no gradient reached this node
+      pending.delete(node);
+      const inputGrads = tidy(() =>
+        node
+          .backward(grad)
+          .map((g, i) => (g && node.inputs[i] ? unbroadcast(g, node.inputs[i]!.shape) : null)),
+      );
+      node.inputs.forEach((input, i) => {
+        const g = inputGrads[i];
+        if (!input || !g) return;
+        if (input.gradFn === null) accumulateLeaf(input, g);
+        else {
+          const previous = pending.get(input.gradFn);
+          pending.set(input.gradFn, previous ? sumAndFree(previous, g) : g.ref());
+        }
+      });
+      // backward may hand back `grad` itself (add does), so free it only now
+      for (const g of inputGrads) g?.dispose();
+      grad.dispose();
+      if (!options.retainGraph) node.release();
+    }
+    for (const g of pending.values()) g.dispose();
+  });
+}
+
+// `.grad` is owned by the leaf: kept out of any enclosing scope, replaced (not mutated) on accumulation.
+function accumulateLeaf(leaf: Tensor, g: NDArray): void {
+  const next = leaf.grad ? leaf.grad.array.add(g) : g.ref();
+  leaf.grad?.dispose();
+  leaf.grad = new Tensor(keep(next));
+  keep(leaf.grad);
+}
+
+function sumAndFree(a: NDArray, b: NDArray): NDArray {
+  const sum = a.add(b);
+  a.dispose();
+  return sum;
+}
+
+/** Nodes reachable from `root`, each after every node that feeds gradient into it. Iterative: no recursion limit. */
+export function topologicalOrder(root: Node): Node[] {
+  const postOrder: Node[] = [];
+  const visited = new Set<Node>([root]);
+  const stack: [Node, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const [node, next] = top;
+    if (next < node.inputs.length) {
+      top[1]++;
+      const child = node.inputs[next]?.gradFn;
+      if (child && !visited.has(child)) {
+        visited.add(child);
+        stack.push([child, 0]);
+      }
+    } else {
+      stack.pop();
+      postOrder.push(node);
+    }
+  }
+  return postOrder.reverse();
+}
