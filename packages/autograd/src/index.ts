@@ -19,5 +19,5 @@ export { matmul } from './ops/matmul.js';
 export { logSoftmax, logsumexp, max, mean, min, softmax, sum, variance } from './ops/reduce.js';
 export { clip, maximum, minimum, where } from './ops/select.js';
 export { expand, flatten, permute, reshape, slice, squeeze, transpose, unsqueeze } from './ops/shape.js';
-export { abs, exp, gelu, leakyRelu, log, relu, sigmoid, sqrt, tanh } from './ops/unary.js';
+export { abs, exp, gelu, leakyRelu, log, relu, sigmoid, sqrt, square, tanh } from './ops/unary.js';
 export { Tensor, type TensorOptions, tensor } from './tensor.js';

@@ -52,6 +52,7 @@ export class Tensor implements Disposable {
   /** The accumulated gradient (leaves only), or null before the first backward / after zeroGrad. */
   grad: Tensor | null = null;
   private wantsGrad: boolean;
+  private disposed = false;
 
   constructor(array: NDArray, options: TensorOptions = {}) {
     this.array = array;
@@ -102,8 +103,10 @@ export class Tensor implements Disposable {
   get size(): number {
     return this.array.size;
   }
+  // its own flag: a scope may dispose the array before the tensor, and the tensor must still
+  // release its graph node then
   get isDisposed(): boolean {
-    return this.array.isDisposed;
+    return this.disposed;
   }
 
   /**
@@ -144,6 +147,7 @@ export class Tensor implements Disposable {
 
   /** Frees the values, the gradient and the graph node's saved arrays. */
   dispose(): void {
+    this.disposed = true;
     this.array.dispose();
     this.gradFn?.release();
     this.zeroGrad();
@@ -213,6 +217,9 @@ export class Tensor implements Disposable {
   }
   sqrt(): Tensor {
     return un.sqrt(this);
+  }
+  square(): Tensor {
+    return un.square(this);
   }
   abs(): Tensor {
     return un.abs(this);

@@ -1,19 +1,19 @@
 import { type NDArray, where as whereArrays } from '@mlblocks/core-tensor';
 import { record } from '../engine/record.js';
 import { Tensor } from '../tensor.js';
-import { lift, type TensorLike } from './lift.js';
+import { type TensorLike, withOperand } from './lift.js';
 
 /**
  * Element-wise maximum. Where a = b the gradient is split equally between them (as PyTorch
  * does), so the two partial derivatives still add up to the derivative of the result.
  */
 export function maximum(a: Tensor, b: TensorLike): Tensor {
-  return extremum('maximum', a, lift(b, a));
+  return withOperand(a, b, (bt) => extremum('maximum', a, bt));
 }
 
 /** Element-wise minimum; ties split the gradient equally, like `maximum`. */
 export function minimum(a: Tensor, b: TensorLike): Tensor {
-  return extremum('minimum', a, lift(b, a));
+  return withOperand(a, b, (bt) => extremum('minimum', a, bt));
 }
 
 function extremum(name: 'maximum' | 'minimum', a: Tensor, b: Tensor): Tensor {
@@ -33,11 +33,15 @@ export function where(cond: NDArray | Tensor, a: TensorLike, b: TensorLike): Ten
   const c = cond instanceof Tensor ? cond.array : cond;
   const ref = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
   if (!ref) return new Tensor(whereArrays(c, a as number, b as number));
-  return record('where', [lift(a, ref), lift(b, ref)], (x, y) => ({
-    out: whereArrays(c, x, y),
-    saved: [c.ref()], // the mask comes from outside: the graph keeps its own handle
-    backward: (g, [mask]) => [whereArrays(mask!, g, 0), whereArrays(mask!, 0, g)],
-  }));
+  return withOperand(ref, a, (at) =>
+    withOperand(ref, b, (bt) =>
+      record('where', [at, bt], (x, y) => ({
+        out: whereArrays(c, x, y),
+        saved: [c.ref()], // the mask comes from outside: the graph keeps its own handle
+        backward: (g, [mask]) => [whereArrays(mask!, g, 0), whereArrays(mask!, 0, g)],
+      })),
+    ),
+  );
 }
 
 /** Limits values to [min, max]; the gradient passes where the input is inside (bounds included). */

@@ -13,6 +13,15 @@ export function log(a: Tensor): Tensor {
   return record('log', [a], (x) => ({ out: x.log(), saved: [x], backward: (g, [xs]) => [g.div(xs!)] }));
 }
 
+/** d x² = 2x. */
+export function square(a: Tensor): Tensor {
+  return record('square', [a], (x) => ({
+    out: x.square(),
+    saved: [x],
+    backward: (g, [xs]) => [g.mul(xs!).mul(2)],
+  }));
+}
+
 /** d√x = 1 / (2√x). */
 export function sqrt(a: Tensor): Tensor {
   return record('sqrt', [a], (x) => {
