@@ -70,8 +70,8 @@ describe("the lesson's two-layer network", () => {
         X.map((row) => row[b]!),
         T.map((row) => row[b]!),
       );
-      g.dW1.forEach((row, i) => row.forEach((v, j) => (dW1[i]![j]! += v)));
-      g.dW2.forEach((row, i) => row.forEach((v, j) => (dW2[i]![j]! += v)));
+      for (const [i, row] of g.dW1.entries()) for (const [j, v] of row.entries()) dW1[i]![j]! += v;
+      for (const [i, row] of g.dW2.entries()) for (const [j, v] of row.entries()) dW2[i]![j]! += v;
     }
     expectMatrixClose(w1.grad!.toArraySync() as number[][], dW1);
     expectMatrixClose(w2.grad!.toArraySync() as number[][], dW2);
