@@ -16,8 +16,14 @@ export function gatherInto(x: StridedView, axis: number, indices: StridedView, o
   const count = sizeOf(indices.shape);
   let o = 0;
   for (let r = 0; r < outer; r++) {
+    const base = start + r * D * inner;
+    if (inner === 1) {
+      // element gathers (im2col, flat indices): a plain loop beats a subarray per element
+      for (let j = 0; j < count; j++) out[o++] = src[base + idx[i0 + j]!]!;
+      continue;
+    }
     for (let j = 0; j < count; j++) {
-      const from = start + (r * D + idx[i0 + j]!) * inner;
+      const from = base + idx[i0 + j]! * inner;
       out.set(src.subarray(from, from + inner), o);
       o += inner;
     }
