@@ -47,7 +47,11 @@ export function crossEntropy(
   sameShape('crossEntropy', logits, t);
   const C = logits.shape[logits.rank - 1]!;
   const probs = labelSmoothing > 0 ? t.mul(1 - labelSmoothing).add(labelSmoothing / C) : t;
-  const perRow = logits.logSoftmax(-1).mul(new Tensor(probs)).sum(-1).neg();
+  const perRow = logits
+    .logSoftmax(-1)
+    .mul(new Tensor(probs === t ? t.ref() : probs))
+    .sum(-1)
+    .neg();
   return reduce(perRow, reduction);
 }
 
@@ -82,7 +86,7 @@ export function mseLoss(
   options: { reduction?: Reduction } = {},
 ): Tensor {
   sameShape('mseLoss', input, target);
-  const t = target instanceof Tensor ? target : new Tensor(target);
+  const t = target instanceof Tensor ? target : new Tensor(target.ref()); // a handle of our own: the caller keeps theirs
   return reduce(input.sub(t).square(), options.reduction ?? 'mean');
 }
 
@@ -96,7 +100,7 @@ export function bceWithLogits(
   options: { reduction?: Reduction; posWeight?: number } = {},
 ): Tensor {
   sameShape('bceWithLogits', logits, target);
-  const y = target instanceof Tensor ? target : new Tensor(target);
+  const y = target instanceof Tensor ? target : new Tensor(target.ref());
   const { posWeight = 1 } = options;
   const softplusNeg = logits.abs().neg().exp().add(1).log(); // log(1 + e^(−|z|))
   let loss = logits.maximum(0).sub(logits.mul(y)).add(softplusNeg);

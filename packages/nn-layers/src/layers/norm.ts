@@ -1,5 +1,5 @@
 import { noGrad, type Tensor, tensor } from '@mlblocks/autograd';
-import { type NDArray, ones, ShapeError, zeros } from '@mlblocks/core-tensor';
+import { type NDArray, ones, ShapeError, tidy, zeros } from '@mlblocks/core-tensor';
 import { Module } from '../module/module.js';
 
 /** Options of the batch-norm layers. */
@@ -56,12 +56,19 @@ abstract class BatchNorm extends Module {
       const variance = x.var(axes, true);
       normalized = x.sub(mean).div(variance.add(this.eps).sqrt());
       const n = x.size / this.numFeatures;
-      noGrad(() => {
-        const m = this.momentum;
-        this.runningMean.assign(this.runningMean.mul(1 - m).add(mean.array.reshape(-1).mul(m)));
-        const unbiased = variance.array.reshape(-1).mul(n / Math.max(1, n - 1));
-        this.runningVar.assign(this.runningVar.mul(1 - m).add(unbiased.mul(m)));
-      });
+      tidy(() =>
+        noGrad(() => {
+          const m = this.momentum;
+          // statistics are kept in the buffers' dtype (float32), whatever the input's precision
+          const batchMean = mean.array.reshape(-1).cast(this.runningMean.dtype);
+          const unbiased = variance.array
+            .reshape(-1)
+            .mul(n / Math.max(1, n - 1))
+            .cast(this.runningVar.dtype);
+          this.runningMean.assign(this.runningMean.mul(1 - m).add(batchMean.mul(m)));
+          this.runningVar.assign(this.runningVar.mul(1 - m).add(unbiased.mul(m)));
+        }),
+      );
     } else {
       const mean = tensor(this.runningMean.reshape(channelShape));
       const std = tensor(this.runningVar.reshape(channelShape).add(this.eps).sqrt());
