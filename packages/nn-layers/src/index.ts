@@ -2,6 +2,11 @@
  * @mlblocks/nn-layers — Module, layers, losses, initializers, checkpoints and summary().
  * This file is the package's only public door (file-system helpers live in `@mlblocks/nn-layers/node`).
  */
+export {
+  deserializeSafetensors,
+  type SafetensorsContent,
+  serializeSafetensors,
+} from './checkpoint/safetensors.js';
 export { CheckpointFormatError, StateDictError } from './errors.js';
 export { adaptiveAvgPool2d } from './functional/adaptive-pool.js';
 export { avgPool2d, conv2d, maxPool2d, pad2d } from './functional/conv.js';
