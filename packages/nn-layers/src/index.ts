@@ -42,3 +42,4 @@ export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './la
 export { ResidualBlock } from './layers/residual.js';
 export { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss } from './losses/losses.js';
 export { Module, type StateDict } from './module/module.js';
+export { type LayerSummary, type ModelSummary, summary } from './summary/summary.js';
