@@ -39,6 +39,7 @@ export { AdaptiveAvgPool2d, AvgPool2d, Conv2d, type Conv2dOptions, MaxPool2d } f
 export { Embedding } from './layers/embedding.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { BatchNorm1d, BatchNorm2d, type BatchNormOptions, LayerNorm } from './layers/norm.js';
+export * from './layers/recurrent/index.js';
 export { ResidualBlock } from './layers/residual.js';
 export { BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss } from './losses/losses.js';
 export { Module, type StateDict } from './module/module.js';
