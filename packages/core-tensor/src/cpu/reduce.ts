@@ -70,7 +70,7 @@ export function reduceInto(op: ReduceOp, x: StridedView, axisCount: number, out:
   const outer = sizeOf(x.shape.slice(0, keep));
   const inner = sizeOf(x.shape.slice(keep));
   if (outer === 0) return;
-  if (op === 'sum' && inner > 1 && reducedAxesLeadInMemory(x, keep)) {
+  if (op === 'sum' && keep > 0 && inner > 1 && reducedAxesLeadInMemory(x, keep)) {
     sumColumns(dataOf(x), x.offset, inner, outer, out);
     return;
   }
