@@ -1,0 +1,224 @@
+import {
+  type Backend,
+  type BackendMemory,
+  type BinaryOp,
+  COMPARISON_OPS,
+  contiguousStrides,
+  type DType,
+  isContiguous,
+  type ReduceOp,
+  type Storage,
+  type StridedView,
+  sizeOf,
+  type TypedArray,
+  type UnaryOp,
+} from '@mlblocks/core-tensor';
+import { fromGpuWords, GPU_ELEMENT_BYTES, toGpuWords, wgslType } from './engine/dtypes.js';
+import { Engine } from './engine/engine.js';
+import * as ew from './kernels/elementwise.js';
+import * as ix from './kernels/indexing.js';
+import { matmul } from './kernels/matmul.js';
+import { reduceRows, softmaxRows } from './kernels/reduce.js';
+
+/** A storage of the WebGPU backend: a GPU buffer of 32-bit words. */
+export class GpuStorage implements Storage {
+  constructor(
+    readonly backend: WebGPUBackend,
+    readonly dtype: DType,
+    readonly size: number,
+    readonly buffer: GPUBuffer,
+  ) {}
+}
+
+/**
+ * The WGSL backend: every primitive of core-tensor's `Backend` contract as a compute shader.
+ * Work is recorded, not waited for: ops return at once, and only `read` (behind `await a.data()`)
+ * submits and waits. Create it with `createWebGPUBackend` (browsers) or `createNodeWebGPUBackend`
+ * (`@mlblocks/kernels-webgpu/node`).
+ */
+export class WebGPUBackend implements Backend {
+  readonly engine: Engine;
+  private liveBuffers = 0;
+  private liveBytes = 0;
+
+  constructor(
+    readonly name: string,
+    readonly device: GPUDevice,
+    /** Description of the adapter, e.g. `llvmpipe (mesa)`. */
+    readonly adapterDescription: string,
+    /** Whatever must stay referenced while the device lives (Dawn's GPU object in Node). */
+    private readonly keepAlive: unknown = null,
+  ) {
+    this.engine = new Engine(device);
+  }
+
+  // ── memory ──────────────────────────────────────────────────────────────────────────────
+  alloc(dtype: DType, size: number): GpuStorage {
+    wgslType('alloc', dtype);
+    const buffer = this.engine.allocate(size * GPU_ELEMENT_BYTES);
+    const storage = this.track(dtype, size, buffer);
+    ew.fill(this.engine, dtype, size, 0, buffer); // pooled buffers hold stale data
+    return storage;
+  }
+
+  upload(dtype: DType, data: TypedArray): GpuStorage {
+    wgslType('upload', dtype);
+    return this.track(dtype, data.length, this.engine.upload(toGpuWords(dtype, data)));
+  }
+
+  async read(storage: Storage): Promise<TypedArray> {
+    const s = storage as GpuStorage;
+    const words = await this.engine.read('read', s.buffer, s.size * GPU_ELEMENT_BYTES);
+    return fromGpuWords(s.dtype, words, s.size);
+  }
+
+  free(storage: Storage): void {
+    const s = storage as GpuStorage;
+    this.liveBuffers--;
+    this.liveBytes -= s.size * GPU_ELEMENT_BYTES;
+    this.engine.pool.release(s.buffer);
+  }
+
+  memory(): BackendMemory {
+    return { buffers: this.liveBuffers, bytes: this.liveBytes };
+  }
+
+  // ── primitives ──────────────────────────────────────────────────────────────────────────
+  fill(dtype: DType, size: number, value: number): Storage {
+    const out = this.fresh(dtype, size);
+    ew.fill(this.engine, dtype, size, value, out.buffer);
+    return out;
+  }
+
+  copy(x: StridedView, dtype: DType): Storage {
+    const out = this.fresh(dtype, sizeOf(x.shape));
+    ew.copy(this.engine, x, dtype, out.buffer);
+    return out;
+  }
+
+  assign(dst: StridedView, src: StridedView): void {
+    if (ew.bufferOf(dst) !== ew.bufferOf(src)) {
+      ew.assign(this.engine, dst, src);
+      return;
+    }
+    // a buffer cannot be bound for reading and writing in one dispatch: go through a copy
+    const tmp = this.copy(src, src.storage.dtype);
+    ew.assign(this.engine, dst, {
+      storage: tmp,
+      shape: src.shape,
+      strides: contiguousStrides(src.shape),
+      offset: 0,
+    });
+    this.free(tmp);
+  }
+
+  unary(op: UnaryOp, x: StridedView): Storage {
+    const out = this.fresh(x.storage.dtype, sizeOf(x.shape));
+    ew.unary(this.engine, op, x, out.buffer);
+    return out;
+  }
+
+  binary(op: BinaryOp, a: StridedView, b: StridedView): Storage {
+    const out = this.fresh(COMPARISON_OPS.has(op) ? 'bool' : a.storage.dtype, sizeOf(a.shape));
+    ew.binary(this.engine, op, a, b, out.buffer);
+    return out;
+  }
+
+  where(cond: StridedView, a: StridedView, b: StridedView): Storage {
+    const out = this.fresh(a.storage.dtype, sizeOf(a.shape));
+    ew.where(this.engine, cond, a, b, out.buffer);
+    return out;
+  }
+
+  reduce(op: ReduceOp, x: StridedView, axisCount: number): Storage {
+    const keep = x.shape.length - axisCount;
+    const rows = sizeOf(x.shape.slice(0, keep));
+    const n = sizeOf(x.shape.slice(keep));
+    const out = this.fresh(op === 'argmax' || op === 'argmin' ? 'int32' : x.storage.dtype, rows);
+    this.withContiguous(x, (dense) => reduceRows(this.engine, op, dense, rows, n, out.buffer));
+    return out;
+  }
+
+  matmul(a: StridedView, b: StridedView): Storage {
+    const rank = a.shape.length;
+    const out = this.fresh('float32', sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
+    matmul(this.engine, a, b, out.buffer);
+    return out;
+  }
+
+  gather(x: StridedView, axis: number, indices: StridedView): Storage {
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    const count = sizeOf(indices.shape);
+    const out = this.fresh(x.storage.dtype, outer * count * inner);
+    this.withContiguous(x, (dense) =>
+      this.withContiguous(indices, (ids) =>
+        ix.gather(this.engine, dense, outer, x.shape[axis]!, inner, ids, count, out.buffer),
+      ),
+    );
+    return out;
+  }
+
+  scatterAdd(outShape: readonly number[], axis: number, indices: StridedView, src: StridedView): Storage {
+    const outer = sizeOf(outShape.slice(0, axis));
+    const inner = sizeOf(outShape.slice(axis + 1));
+    const count = sizeOf(indices.shape);
+    const out = this.alloc(src.storage.dtype, sizeOf(outShape));
+    this.withContiguous(src, (dense) =>
+      this.withContiguous(indices, (ids) =>
+        ix.scatterAdd(this.engine, dense, outer, outShape[axis]!, inner, ids, count, out.buffer),
+      ),
+    );
+    return out;
+  }
+
+  softmax(x: StridedView): Storage {
+    return this.softmaxRows(x, false);
+  }
+
+  logSoftmax(x: StridedView): Storage {
+    return this.softmaxRows(x, true);
+  }
+
+  /** Submits all recorded work. */
+  flush(): void {
+    this.engine.flush();
+  }
+
+  dispose(): void {
+    this.engine.dispose();
+    this.device.destroy();
+    void this.keepAlive;
+  }
+
+  private softmaxRows(x: StridedView, log: boolean): Storage {
+    const n = x.shape[x.shape.length - 1] ?? 1;
+    const rows = n === 0 ? 0 : sizeOf(x.shape) / n;
+    const out = this.fresh('float32', sizeOf(x.shape));
+    this.withContiguous(x, (dense) => softmaxRows(this.engine, dense, rows, n, log, out.buffer));
+    return out;
+  }
+
+  // Kernels that read rows expect contiguous input: compact a strided view into a temporary first.
+  private withContiguous(view: StridedView, run: (dense: StridedView) => void): void {
+    if (isContiguous(view.shape, view.strides)) {
+      run(view);
+      return;
+    }
+    const tmp = this.copy(view, view.storage.dtype);
+    run({ storage: tmp, shape: view.shape, strides: contiguousStrides(view.shape), offset: 0 });
+    this.free(tmp);
+  }
+
+  // An output buffer that the kernel will overwrite entirely (no zero fill needed).
+  private fresh(dtype: DType, size: number): GpuStorage {
+    wgslType('alloc', dtype);
+    return this.track(dtype, size, this.engine.allocate(size * GPU_ELEMENT_BYTES));
+  }
+
+  private track(dtype: DType, size: number, buffer: GPUBuffer): GpuStorage {
+    this.liveBuffers++;
+    this.liveBytes += size * GPU_ELEMENT_BYTES;
+    return new GpuStorage(this, dtype, size, buffer);
+  }
+}

@@ -1,0 +1,173 @@
+import { BackendError } from '@mlblocks/core-tensor';
+import { BufferPool } from './buffer-pool.js';
+
+/** Threads per workgroup of the 1-D kernels. */
+export const WORKGROUP = 64;
+const MAX_GROUPS = 65535;
+/** Dispatches encoded before the batch is submitted without waiting for a readback. */
+const MAX_PENDING = 256;
+
+const STORAGE = 0x0080; // GPUBufferUsage.STORAGE, spelled out: the constant is a global we must not read at import
+const COPY_SRC = 0x0004;
+const COPY_DST = 0x0008;
+const MAP_READ = 0x0001;
+
+/** A compiled kernel: its pipeline and a readable name for errors. */
+export interface Kernel {
+  name: string;
+  pipeline: GPUComputePipeline;
+}
+
+/**
+ * The part of the backend that talks to WebGPU: compiles and caches pipelines (one per kernel
+ * source, never per shape — shapes travel in a small metadata buffer), pools buffers, records
+ * many dispatches into one command encoder and submits only when a readback needs the results
+ * (or the batch grows large), and turns device errors into typed errors instead of hangs.
+ */
+export class Engine {
+  readonly pool: BufferPool;
+  private readonly pipelines = new Map<string, Kernel>();
+  private encoder: GPUCommandEncoder | null = null;
+  private pending = 0;
+  private scratch: GPUBuffer[] = [];
+  private failure: string | null = null;
+  private lost: string | null = null;
+  /** Set PRINT_SHADERS to log every generated WGSL source once (debugging aid). */
+  printShaders = false;
+
+  constructor(readonly device: GPUDevice) {
+    this.pool = new BufferPool(device, STORAGE | COPY_SRC | COPY_DST);
+    device.addEventListener('uncapturederror', (event) => {
+      this.failure ??= (event as GPUUncapturedErrorEvent).error.message;
+    });
+    void device.lost.then((info) => {
+      this.lost = `device lost (${info.reason}): ${info.message}`;
+    });
+  }
+
+  /**
+   * Throws the device error seen since the last check (shader compilation, validation), once;
+   * a lost device fails every later call. WebGPU reports errors asynchronously, so an error can
+   * surface at the next op: its message names the kernel that caused it.
+   */
+  check(op: string): void {
+    if (this.lost !== null) throw new BackendError(op, `WebGPU ${this.lost}; create a new backend`);
+    if (this.failure === null) return;
+    const message = this.failure;
+    this.failure = null;
+    throw new BackendError(op, `WebGPU error: ${message}`);
+  }
+
+  /** The pipeline for a WGSL source, compiled once and cached under `key`. */
+  kernel(key: string, code: () => string): Kernel {
+    const cached = this.pipelines.get(key);
+    if (cached) return cached;
+    const source = code();
+    if (this.printShaders) console.log(`// ${key}\n${source}`);
+    const module = this.device.createShaderModule({ code: source, label: key });
+    const pipeline = this.device.createComputePipeline({
+      layout: 'auto',
+      compute: { module, entryPoint: 'main' },
+      label: key,
+    });
+    const kernel = { name: key, pipeline };
+    this.pipelines.set(key, kernel);
+    return kernel;
+  }
+
+  /** A fresh storage buffer (from the pool) of at least `bytes` bytes. */
+  allocate(bytes: number): GPUBuffer {
+    return this.pool.acquire(bytes);
+  }
+
+  /** Uploads data into a new buffer. Pending work is submitted first, so reuse of pooled buffers stays ordered. */
+  upload(data: ArrayBufferView): GPUBuffer {
+    this.flush();
+    const buffer = this.allocate(data.byteLength);
+    this.device.queue.writeBuffer(buffer, 0, data.buffer, data.byteOffset, data.byteLength);
+    return buffer;
+  }
+
+  /**
+   * Records one dispatch of `kernel` over `threads` invocations (1-D, split over two grid axes
+   * when needed) or an explicit `[x, y, z]` grid. Binding 0 is the metadata (shapes, strides,
+   * offsets as i32), then `buffers` in order.
+   */
+  dispatch(
+    kernel: Kernel,
+    meta: Int32Array,
+    buffers: GPUBuffer[],
+    grid: number | [number, number, number],
+  ): void {
+    this.check(kernel.name);
+    const metaBuffer = this.device.createBuffer({
+      size: Math.max(16, meta.byteLength),
+      usage: STORAGE,
+      mappedAtCreation: true,
+    });
+    new Int32Array(metaBuffer.getMappedRange()).set(meta);
+    metaBuffer.unmap();
+    this.scratch.push(metaBuffer);
+    const entries = [metaBuffer, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } }));
+    const bindGroup = this.device.createBindGroup({ layout: kernel.pipeline.getBindGroupLayout(0), entries });
+    const [x, y, z] = typeof grid === 'number' ? groups1d(grid) : grid;
+    this.encoder ??= this.device.createCommandEncoder();
+    const pass = this.encoder.beginComputePass();
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+    pass.end();
+    if (++this.pending >= MAX_PENDING) this.flush();
+  }
+
+  /** Copies `bytes` between buffers in stream order. */
+  copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
+    this.encoder ??= this.device.createCommandEncoder();
+    this.encoder.copyBufferToBuffer(src, 0, dst, 0, Math.ceil(bytes / 4) * 4);
+  }
+
+  /** Submits everything recorded so far. */
+  flush(): void {
+    if (this.encoder) {
+      this.device.queue.submit([this.encoder.finish()]);
+      this.encoder = null;
+      this.pending = 0;
+    }
+    const done = this.scratch;
+    this.scratch = [];
+    for (const b of done) b.destroy(); // destroy() waits for submitted work that uses the buffer
+  }
+
+  /** Reads `bytes` from a buffer after all recorded work has run. */
+  async read(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
+    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const staging = this.device.createBuffer({ size, usage: MAP_READ | COPY_DST });
+    this.encoder ??= this.device.createCommandEncoder();
+    this.encoder.copyBufferToBuffer(buffer, 0, staging, 0, size);
+    this.flush();
+    try {
+      await staging.mapAsync(0x0001);
+      this.check(op);
+      return staging.getMappedRange().slice(0, bytes);
+    } catch (error) {
+      this.check(op);
+      throw new BackendError(op, `WebGPU readback failed: ${(error as Error).message}`);
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  dispose(): void {
+    this.flush();
+    this.pool.trim();
+  }
+}
+
+/** Workgroups for `threads` 1-D invocations, folding into y past the 65,535-per-axis limit. */
+export function groups1d(threads: number): [number, number, number] {
+  const groups = Math.max(1, Math.ceil(threads / WORKGROUP));
+  return groups <= MAX_GROUPS ? [groups, 1, 1] : [MAX_GROUPS, Math.ceil(groups / MAX_GROUPS), 1];
+}
+
+/** WGSL snippet: the flat invocation index for a `groups1d` grid. */
+export const FLAT_INDEX = `let i = gid.x + gid.y * nwg.x * ${WORKGROUP}u;`;

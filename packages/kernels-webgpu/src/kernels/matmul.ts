@@ -1,0 +1,108 @@
+import type { StridedView } from '@mlblocks/core-tensor';
+import type { Engine } from '../engine/engine.js';
+import { bufferOf } from './elementwise.js';
+import { bindings } from './wgsl.js';
+
+/**
+ * Batched matrix product `[..., M, K] @ [..., K, N]`, operands read through their strides
+ * (a transposed view costs nothing). Register-blocked: each invocation keeps a 4×4 block of
+ * outputs in registers and streams A's rows and B's columns — what runs best on CPU-backed
+ * adapters (lavapipe runs invocations as SIMD lanes; workgroup barriers are expensive there).
+ * A workgroup of 8×8 invocations covers a 32×32 output tile; the grid's z axis is the batch.
+ *
+ * Meta: [M, N, K, aOff, bOff, aRs, aCs, bRs, bCs, batchRank, batchShape…, aBatchStrides…, bBatchStrides…]
+ */
+const TILE = 8;
+const BLOCK = 4;
+
+const SOURCE = `${bindings([
+  { name: 'a', type: 'f32', access: 'read' },
+  { name: 'b', type: 'f32', access: 'read' },
+  { name: 'c', type: 'f32', access: 'read_write' },
+])}
+
+@compute @workgroup_size(${TILE}, ${TILE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let M = params[0];
+  let N = params[1];
+  let K = params[2];
+  let row0 = i32(gid.y) * ${BLOCK};
+  let col0 = i32(gid.x) * ${BLOCK};
+  if (row0 >= M || col0 >= N) { return; }
+  // batch offsets from the batch index (broadcast batch axes have stride 0)
+  let batchRank = params[9];
+  var aBase = params[3];
+  var bBase = params[4];
+  var rem = i32(gid.z);
+  for (var d = batchRank - 1; d >= 0; d = d - 1) {
+    let dim = params[10 + d];
+    let idx = rem % dim;
+    rem = rem / dim;
+    aBase = aBase + idx * params[10 + batchRank + d];
+    bBase = bBase + idx * params[10 + 2 * batchRank + d];
+  }
+  let aRs = params[5];
+  let aCs = params[6];
+  let bRs = params[7];
+  let bCs = params[8];
+  // clamp edge rows/columns to valid ones: their results are computed but never stored
+  var ar: array<i32, ${BLOCK}>;
+  var bc: array<i32, ${BLOCK}>;
+  for (var r = 0; r < ${BLOCK}; r = r + 1) { ar[r] = aBase + min(row0 + r, M - 1) * aRs; }
+  for (var q = 0; q < ${BLOCK}; q = q + 1) { bc[q] = bBase + min(col0 + q, N - 1) * bCs; }
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  for (var k = 0; k < K; k = k + 1) {
+    let bk = k * bRs;
+    let bv = vec4<f32>(b[bc[0] + bk], b[bc[1] + bk], b[bc[2] + bk], b[bc[3] + bk]);
+    let ak = k * aCs;
+    acc0 = acc0 + a[ar[0] + ak] * bv;
+    acc1 = acc1 + a[ar[1] + ak] * bv;
+    acc2 = acc2 + a[ar[2] + ak] * bv;
+    acc3 = acc3 + a[ar[3] + ak] * bv;
+  }
+  let cBase = i32(gid.z) * M * N;
+  let rows = array<vec4<f32>, ${BLOCK}>(acc0, acc1, acc2, acc3);
+  for (var r = 0; r < ${BLOCK}; r = r + 1) {
+    let i = row0 + r;
+    if (i >= M) { break; }
+    for (var q = 0; q < ${BLOCK}; q = q + 1) {
+      let j = col0 + q;
+      if (j < N) { c[cBase + i * N + j] = rows[r][q]; }
+    }
+  }
+}`;
+
+export function matmul(engine: Engine, a: StridedView, b: StridedView, out: GPUBuffer): void {
+  const rank = a.shape.length;
+  const [M, K] = [a.shape[rank - 2]!, a.shape[rank - 1]!];
+  const N = b.shape[rank - 1]!;
+  const batchShape = a.shape.slice(0, rank - 2);
+  const batches = batchShape.reduce((x, y) => x * y, 1);
+  if (M === 0 || N === 0 || batches === 0) return;
+  const meta = Int32Array.from([
+    M,
+    N,
+    K,
+    a.offset,
+    b.offset,
+    a.strides[rank - 2]!,
+    a.strides[rank - 1]!,
+    b.strides[rank - 2]!,
+    b.strides[rank - 1]!,
+    batchShape.length,
+    ...batchShape,
+    ...a.strides.slice(0, rank - 2),
+    ...b.strides.slice(0, rank - 2),
+  ]);
+  const span = TILE * BLOCK;
+  const kernel = engine.kernel('matmul:f32', () => SOURCE);
+  engine.dispatch(
+    kernel,
+    meta,
+    [bufferOf(a), bufferOf(b), out],
+    [Math.ceil(N / span), Math.ceil(M / span), batches],
+  );
+}

@@ -1,0 +1,165 @@
+import type { ReduceOp, StridedView } from '@mlblocks/core-tensor';
+import { type WgslType, wgslType } from '../engine/dtypes.js';
+import type { Engine } from '../engine/engine.js';
+import { bufferOf } from './elementwise.js';
+import { bindings } from './wgsl.js';
+
+/**
+ * Row reductions: one workgroup per row of a contiguous `[rows, n]` input. Each of the 64
+ * threads folds a strided slice of the row, then a shared-memory tree combines the 64 partial
+ * results. Rows are spread over a 2-D grid of workgroups (65,535 per axis).
+ */
+const THREADS = 64;
+
+// max/min start from the row's first element (an identity for them, and rows are never empty
+// there): WGSL constant expressions cannot spell ±∞.
+const FIRST = 'inp[base]';
+
+interface Fold {
+  identity: Record<WgslType, string>;
+  /** Combines accumulator `a` with value `b` (NaN-propagating for max/min). */
+  combine: string;
+}
+
+const FOLDS: Record<'sum' | 'prod' | 'max' | 'min', Fold> = {
+  sum: { identity: { f32: '0.0', i32: '0', u32: '0u' }, combine: 'a + b' },
+  prod: { identity: { f32: '1.0', i32: '1', u32: '1u' }, combine: 'a * b' },
+  max: { identity: { f32: FIRST, i32: FIRST, u32: FIRST }, combine: 'select(a, b, b > a || b != b)' },
+  min: { identity: { f32: FIRST, i32: FIRST, u32: FIRST }, combine: 'select(a, b, b < a || b != b)' },
+};
+
+function rowMain(body: string): string {
+  return `@compute @workgroup_size(${THREADS})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let row = wg.x + wg.y * nwg.x;
+  if (row >= u32(params[0])) { return; }
+  let n = u32(params[1]);
+  let base = u32(params[2]) + row * n;
+  let t = lid.x;
+${body}
+}`;
+}
+
+/** Grid of one workgroup per row. */
+export function rowGrid(rows: number): [number, number, number] {
+  return rows <= 65535 ? [rows, 1, 1] : [65535, Math.ceil(rows / 65535), 1];
+}
+
+/** Reduces each row of the contiguous `x` (`[rows, n]` starting at its offset) into `out[rows]`. */
+export function reduceRows(
+  engine: Engine,
+  op: ReduceOp,
+  x: StridedView,
+  rows: number,
+  n: number,
+  out: GPUBuffer,
+): void {
+  if (rows === 0) return;
+  const dtype = x.storage.dtype;
+  const t = wgslType(op, dtype);
+  const meta = Int32Array.from([rows, n, x.offset]);
+  if (op === 'argmax' || op === 'argmin') {
+    const better = op === 'argmax' ? '>' : '<';
+    // (value, index) pairs; NaN wins (as on the CPU), then the extreme value, then the lower index
+    const wins = (bv: string, bi: string, av: string, ai: string) =>
+      `(${bv} != ${bv} && (${av} == ${av} || ${bi} < ${ai})) || (${av} == ${av} && ${bv} == ${bv} && (${bv} ${better} ${av} || (${bv} == ${av} && ${bi} < ${ai})))`;
+    const kernel = engine.kernel(`reduce:${op}:${t}`, () =>
+      [
+        bindings([
+          { name: 'inp', type: t, access: 'read' },
+          { name: 'out', type: 'i32', access: 'read_write' },
+        ]),
+        `var<workgroup> sv: array<${t}, ${THREADS}>;\nvar<workgroup> si: array<u32, ${THREADS}>;`,
+        rowMain(`  var av = inp[base];
+  var ai = 0u;
+  for (var j = t; j < n; j = j + ${THREADS}u) {
+    let bv = inp[base + j];
+    if (${wins('bv', 'j', 'av', 'ai')}) { av = bv; ai = j; }
+  }
+  sv[t] = av;
+  si[t] = ai;
+  workgroupBarrier();
+  for (var s = ${THREADS / 2}u; s > 0u; s = s >> 1u) {
+    if (t < s && t + s < n) {
+      let bv = sv[t + s];
+      let bi = si[t + s];
+      let cv = sv[t];
+      let ci = si[t];
+      if (${wins('bv', 'bi', 'cv', 'ci')}) { sv[t] = bv; si[t] = bi; }
+    }
+    workgroupBarrier();
+  }
+  if (t == 0u) { out[row] = i32(si[0]); }`),
+      ].join('\n'),
+    );
+    engine.dispatch(kernel, meta, [bufferOf(x), out], rowGrid(rows));
+    return;
+  }
+  const fold = FOLDS[op];
+  const kernel = engine.kernel(`reduce:${op}:${dtype}`, () =>
+    [
+      bindings([
+        { name: 'inp', type: t, access: 'read' },
+        { name: 'out', type: t, access: 'read_write' },
+      ]),
+      `var<workgroup> sv: array<${t}, ${THREADS}>;`,
+      `fn combine(a: ${t}, b: ${t}) -> ${t} { return ${fold.combine}; }`,
+      rowMain(`  var acc = ${fold.identity[t]};
+  for (var j = t; j < n; j = j + ${THREADS}u) { acc = combine(acc, inp[base + j]); }
+  sv[t] = acc;
+  workgroupBarrier();
+  for (var s = ${THREADS / 2}u; s > 0u; s = s >> 1u) {
+    if (t < s) { sv[t] = combine(sv[t], sv[t + s]); }
+    workgroupBarrier();
+  }
+  if (t == 0u) { out[row] = ${dtype === 'uint8' ? 'sv[0] & 255u' : 'sv[0]'}; }`),
+    ].join('\n'),
+  );
+  engine.dispatch(kernel, meta, [bufferOf(x), out], rowGrid(rows));
+}
+
+/** Softmax or log-softmax of each row of the contiguous float32 `x`, fused: max, Σexp, write. */
+export function softmaxRows(
+  engine: Engine,
+  x: StridedView,
+  rows: number,
+  n: number,
+  log: boolean,
+  out: GPUBuffer,
+): void {
+  if (rows === 0 || n === 0) return;
+  const kernel = engine.kernel(`softmax:${log}`, () =>
+    [
+      bindings([
+        { name: 'inp', type: 'f32', access: 'read' },
+        { name: 'out', type: 'f32', access: 'read_write' },
+      ]),
+      `var<workgroup> sv: array<f32, ${THREADS}>;`,
+      rowMain(`  let outBase = row * n;
+  var m = inp[base];
+  for (var j = t; j < n; j = j + ${THREADS}u) { m = max(m, inp[base + j]); }
+  sv[t] = m;
+  workgroupBarrier();
+  for (var s = ${THREADS / 2}u; s > 0u; s = s >> 1u) {
+    if (t < s) { sv[t] = max(sv[t], sv[t + s]); }
+    workgroupBarrier();
+  }
+  let rowMax = sv[0];
+  workgroupBarrier();
+  var total = 0.0;
+  for (var j = t; j < n; j = j + ${THREADS}u) { total = total + exp(inp[base + j] - rowMax); }
+  sv[t] = total;
+  workgroupBarrier();
+  for (var s = ${THREADS / 2}u; s > 0u; s = s >> 1u) {
+    if (t < s) { sv[t] = sv[t] + sv[t + s]; }
+    workgroupBarrier();
+  }
+  // (x − max) first: exact for large logits, where x − (max + log Σ) would lose the small part
+  let logTotal = log(sv[0]);
+  for (var j = t; j < n; j = j + ${THREADS}u) {
+    out[outBase + j] = ${log ? '(inp[base + j] - rowMax) - logTotal' : 'exp((inp[base + j] - rowMax) - logTotal)'};
+  }`),
+    ].join('\n'),
+  );
+  engine.dispatch(kernel, Int32Array.from([rows, n, x.offset]), [bufferOf(x), out], rowGrid(rows));
+}

@@ -1,0 +1,114 @@
+import type { StridedView } from '@mlblocks/core-tensor';
+import type { WgslType } from '../engine/dtypes.js';
+import { WORKGROUP } from '../engine/engine.js';
+
+/**
+ * WGSL building blocks shared by the kernels. Every kernel reads its shapes, strides and offsets
+ * from binding 0 (`params: array<i32>`), so one compiled pipeline serves every shape.
+ */
+
+export interface Binding {
+  name: string;
+  type: WgslType | 'atomic<u32>' | 'atomic<i32>';
+  access: 'read' | 'read_write';
+}
+
+/** The bindings block: meta at 0, then the given buffers. */
+export function bindings(list: Binding[]): string {
+  return [
+    '@group(0) @binding(0) var<storage, read> params: array<i32>;',
+    ...list.map(
+      (b, i) => `@group(0) @binding(${i + 1}) var<storage, ${b.access}> ${b.name}: array<${b.type}>;`,
+    ),
+  ].join('\n');
+}
+
+/** Entry point of a 1-D kernel over `n` elements: defines `i` and returns past the end. */
+export function main1d(n: string, body: string): string {
+  return `@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * ${WORKGROUP}u;
+  if (i >= ${n}) { return; }
+${body}
+}`;
+}
+
+/**
+ * `at(i, k)`: storage index of element `i` (row-major over the shared shape) of operand `k`.
+ * Meta layout: [n, rank, shape[rank], then per operand: offset, strides[rank]].
+ */
+export const STRIDED_AT = `
+fn at(i: u32, k: u32) -> u32 {
+  let rank = params[1];
+  let base = 2 + rank + i32(k) * (rank + 1);
+  var off = params[base];
+  var rem = i;
+  for (var d = rank - 1; d >= 0; d = d - 1) {
+    let dim = u32(params[2 + d]);
+    off = off + i32(rem % dim) * params[base + 1 + d];
+    rem = rem / dim;
+  }
+  return u32(off);
+}`;
+
+/** Meta for `STRIDED_AT`: element count, shared shape, then each operand's offset and strides. */
+export function stridedMeta(
+  shape: readonly number[],
+  views: readonly Pick<StridedView, 'strides' | 'offset'>[],
+): Int32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return Int32Array.from([n, shape.length, ...shape, ...views.flatMap((v) => [v.offset, ...v.strides])]);
+}
+
+/** Helper functions some expressions call (only the ones a kernel uses are emitted). */
+export const HELPERS: Record<string, string> = {
+  safeTanh: `
+fn safeTanh(x: f32) -> f32 {
+  // tanh via exp(−2|x|): never overflows, unlike (e^x − e^−x)/(e^x + e^−x)
+  let t = exp(-2.0 * abs(x));
+  return sign(x) * (1.0 - t) / (1.0 + t);
+}`,
+  erf: `
+fn erf(x: f32) -> f32 {
+  // Abramowitz & Stegun 7.1.26, |error| < 1.5e-7: float32 precision
+  let s = sign(x);
+  let a = abs(x);
+  let t = 1.0 / (1.0 + 0.3275911 * a);
+  let y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-a * a);
+  return s * y;
+}`,
+  powf: `
+fn powf(a: f32, b: f32) -> f32 {
+  // WGSL pow is exp2(b·log2 a), undefined for a < 0; integer exponents of negatives keep their sign
+  if (b == 0.0) { return 1.0; }
+  if (a >= 0.0) { return pow(a, b); }
+  if (b != floor(b)) { let z = a - a; return z / z; } // NaN, made at run time (constants cannot be NaN)
+  let m = pow(-a, b);
+  return select(m, -m, (i32(b) & 1) == 1);
+}`,
+  ipow: `
+fn ipow(a: i32, b: i32) -> i32 {
+  if (b < 0) { return select(0, select(-1, 1, (b & 1) == 0), a == -1) + select(0, 1, a == 1); }
+  var r = 1;
+  var base = a;
+  var e = b;
+  loop { if (e == 0) { break; } if ((e & 1) == 1) { r = r * base; } base = base * base; e = e >> 1u; }
+  return r;
+}`,
+  upow: `
+fn upow(a: u32, b: u32) -> u32 {
+  var r = 1u;
+  var base = a;
+  var e = b;
+  loop { if (e == 0u) { break; } if ((e & 1u) == 1u) { r = r * base; } base = base * base; e = e >> 1u; }
+  return r;
+}`,
+};
+
+/** The helper functions an expression calls. */
+export function helpersFor(expr: string): string {
+  return Object.entries(HELPERS)
+    .filter(([name]) => new RegExp(`\\b${name}\\(`).test(expr))
+    .map(([, code]) => code)
+    .join('\n');
+}
