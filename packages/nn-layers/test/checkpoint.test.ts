@@ -51,6 +51,25 @@ describe('safetensors', () => {
     expect(tensors.get('pixels')!.dtype).toBe('uint8');
   });
 
+  it("reads a file written by Python's official safetensors library (0.8.0, safetensors.numpy.save_file)", async () => {
+    // the same library read our files back during development: see fixtures/README.md
+    const { tensors, metadata } = await loadSafetensors(fixture('from-safetensors-lib.safetensors').pathname);
+    expect(metadata).toEqual({ format: 'np' });
+    expect(tensors.get('fc.weight')!.toArraySync()).toEqual([
+      [0.5, -1.25, 2],
+      [3.5, 0, -0.75],
+    ]);
+    expect(tensors.get('bn.num_batches_tracked')!.item()).toBe(7);
+    expect(tensors.get('half')!.toArraySync()).toEqual([1.5, -2, 2 ** -14]);
+    expect(tensors.get('mask')!.toArraySync()).toEqual([true, false, true]);
+    expect(tensors.get('pixels')!.toArraySync()).toEqual([
+      [0, 128],
+      [255, 7],
+    ]);
+    expect(tensors.get('double')!.dtype).toBe('float64');
+    expect(tensors.get('double')!.item()).toBe(Math.PI);
+  });
+
   it('round-trips every dtype', () => {
     const original = new Map([
       ['f32', fromArray([[1.5, -2]])],
