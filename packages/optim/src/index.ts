@@ -3,13 +3,7 @@
  * @mlblocks/autograd tensors. This file is the package's only public door.
  */
 export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from './clip/clip-grad.js';
-export {
-  Optimizer,
-  type OptimizerStateDict,
-  type OptionValue,
-  type ParamGroupStateDict,
-  type ParamStateDict,
-} from './optimizer/optimizer.js';
+export { Optimizer } from './optimizer/optimizer.js';
 export { ParamState } from './optimizer/param-state.js';
 export type { OptimizerOptions, ParamGroup, ParamGroupInput, Params } from './optimizer/params.js';
 export { Adagrad, type AdagradOptions } from './optimizers/adagrad.js';
@@ -29,4 +23,10 @@ export {
 } from './schedulers/scheduler.js';
 export { SequentialLR } from './schedulers/sequential-lr.js';
 export { StepLR, type StepLROptions } from './schedulers/step-lr.js';
+export type {
+  OptimizerStateDict,
+  OptionValue,
+  ParamGroupStateDict,
+  ParamStateDict,
+} from './state/optimizer-state.js';
 export type { SerializedArray } from './state/serialize.js';

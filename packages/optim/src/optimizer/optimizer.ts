@@ -1,13 +1,12 @@
 import { enableGrad, noGrad, type Tensor } from '@mlblocks/autograd';
 import { type NDArray, tidy, ValueError } from '@mlblocks/core-tensor';
 import {
-  decodeArray,
-  describe,
-  type SerializedArray,
-  serializeArray,
-  serializeArrayAsync,
-  uploadLike,
-} from '../state/serialize.js';
+  type OptimizerSchema,
+  type OptimizerStateDict,
+  readOptimizerState,
+  writeOptimizerState,
+} from '../state/optimizer-state.js';
+import { type SerializedArray, serializeArray, serializeArrayAsync, uploadLike } from '../state/serialize.js';
 import { ParamState } from './param-state.js';
 import {
   groupTensors,
@@ -17,39 +16,7 @@ import {
   type ParamGroupInput,
   type Params,
 } from './params.js';
-import { checkInteger, checkNumber, withDefaults } from './validate.js';
-
-/** A hyperparameter value as stored in a state dict. */
-export type OptionValue = number | boolean | readonly number[];
-
-/** One parameter group in a state dict: its hyperparameters and its parameters' indices. */
-export interface ParamGroupStateDict {
-  /** Indices of the group's parameters, numbered across groups in order (0, 1, 2, …). */
-  params: number[];
-  [option: string]: OptionValue | undefined;
-}
-
-/** One parameter's optimizer state in a state dict. */
-export interface ParamStateDict {
-  /** Index of the parameter (see `ParamGroupStateDict.params`). */
-  param: number;
-  /** Updates applied to it so far. */
-  step: number;
-  /** Its state arrays by name (e.g. `expAvg`, `expAvgSq`). */
-  buffers: Record<string, SerializedArray>;
-}
-
-/**
- * An optimizer's state as plain data: JSON-serialisable (`JSON.stringify` / `JSON.parse` round-trip
- * it exactly), with no references to tensors — parameters are identified by their position.
- */
-export interface OptimizerStateDict {
-  /** The optimizer that wrote it (`'SGD'`, `'Adam'`, …); loading into another kind is refused. */
-  optimizer: string;
-  paramGroups: ParamGroupStateDict[];
-  /** Parameters that have state (those that received at least one update), by index. */
-  state: ParamStateDict[];
-}
+import { checkNumber, withDefaults } from './validate.js';
 
 /**
  * Base class of the optimizers: parameter groups, the update loop, `zeroGrad`, and state dicts.
@@ -190,89 +157,15 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * buffer, and leaves the optimizer as it was.
    */
   loadStateDict(stateDict: OptimizerStateDict): void {
-    const op = `${this.name}.loadStateDict`;
-    const dict = stateDict as unknown as Record<string, unknown>;
-    if (typeof dict !== 'object' || dict === null) {
-      throw new ValueError(op, `expected a state dict object, got ${describe(dict)}`);
-    }
-    if (dict.optimizer !== this.name) {
-      throw new ValueError(op, `the state dict was written by ${String(dict.optimizer)}, not ${this.name}`);
-    }
-    const groups = dict.paramGroups;
-    if (!Array.isArray(groups) || groups.length !== this.paramGroups.length) {
-      throw new ValueError(
-        op,
-        `the state dict has ${Array.isArray(groups) ? groups.length : 'no'} parameter groups, this optimizer ${this.paramGroups.length}`,
-      );
-    }
-    const byIndex = new Map<number, { param: Tensor; group: number }>();
-    const newOptions = groups.map((saved, g) => {
-      const where = `group ${g}`;
-      if (typeof saved !== 'object' || saved === null)
-        throw new ValueError(op, `${where}: expected an object`);
-      const { params: ids, ...options } = saved as Record<string, unknown>;
-      const params = this.paramGroups[g]!.params;
-      if (!Array.isArray(ids) || ids.length !== params.length) {
-        throw new ValueError(
-          op,
-          `${where} has ${params.length} parameters here but ${Array.isArray(ids) ? ids.length : 'no list of'} parameters in the state dict`,
-        );
-      }
-      ids.forEach((id, i) => {
-        checkInteger(op, where, `params[${i}]`, id, 0);
-        if (byIndex.has(id)) throw new ValueError(op, `${where}: parameter index ${id} appears twice`);
-        byIndex.set(id, { param: params[i]!, group: g });
-      });
-      return this.checkSavedOptions(op, where, options);
-    });
-    const states = dict.state;
-    if (!Array.isArray(states)) throw new ValueError(op, `state must be an array, got ${describe(states)}`);
-    const decoded = new Map<Tensor, { step: number; buffers: [string, Float32Array | Float64Array][] }>();
-    for (const entry of states as unknown[]) {
-      const { param: id, step, buffers } = (entry ?? {}) as Partial<ParamStateDict>;
-      const target = typeof id === 'number' ? byIndex.get(id) : undefined;
-      if (target === undefined) {
-        throw new ValueError(op, `state for parameter ${String(id)}, which no group lists`);
-      }
-      const where = `state of parameter ${id} (group ${target.group}, shape [${target.param.shape.join(',')}])`;
-      if (decoded.has(target.param)) throw new ValueError(op, `${where} appears twice`);
-      checkInteger(op, where, 'step', step, 0);
-      if (typeof buffers !== 'object' || buffers === null)
-        throw new ValueError(op, `${where}: buffers missing`);
-      const groupOptions = newOptions[target.group]!;
-      for (const name of Object.keys(buffers)) {
-        if (!this.bufferNames.includes(name)) {
-          throw new ValueError(
-            op,
-            `${where}: unknown buffer '${name}' (${this.name} keeps ${this.bufferNames.join(', ') || 'none'})`,
-          );
-        }
-      }
-      if (step! > 0) {
-        for (const name of this.requiredBuffers(groupOptions)) {
-          if (!(name in buffers)) throw new ValueError(op, `${where}: buffer '${name}' is missing`);
-        }
-      }
-      const arrays = Object.entries(buffers).map(
-        ([name, saved]) =>
-          [
-            name,
-            decodeArray(op, `${where}, buffer '${name}'`, saved, {
-              dtype: target.param.dtype,
-              shape: target.param.shape,
-            }),
-          ] as [string, Float32Array | Float64Array],
-      );
-      decoded.set(target.param, { step: step!, buffers: arrays });
-    }
+    const { options, states } = readOptimizerState(this.schema(), this.paramGroups, stateDict);
     // everything checked: now replace
     this.dispose();
-    newOptions.forEach((options, g) => {
+    options.forEach((values, g) => {
       const group = this.paramGroups[g]! as unknown as Record<string, unknown>;
-      if (!('initialLr' in options)) delete group.initialLr;
-      Object.assign(group, options);
+      if (!('initialLr' in values)) delete group.initialLr;
+      Object.assign(group, values);
     });
-    for (const [param, saved] of decoded) {
+    for (const [param, saved] of states) {
       const state = new ParamState();
       state.step = saved.step;
       for (const [name, values] of saved.buffers) state.set(name, uploadLike(values, param.array));
@@ -313,63 +206,16 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       set: (s: SerializedArray) => void,
     ) => SerializedArray | undefined,
   ): OptimizerStateDict {
-    const index = new Map<Tensor, number>();
-    const paramGroups = this.paramGroups.map((group) => {
-      const { params, ...options } = group;
-      const saved: ParamGroupStateDict = { params: [] };
-      for (const [key, value] of Object.entries(options)) {
-        if (value !== undefined) saved[key] = Array.isArray(value) ? [...value] : (value as OptionValue);
-      }
-      for (const p of params) {
-        index.set(p, index.size);
-        saved.params.push(index.get(p)!);
-      }
-      return saved;
-    });
-    const state: ParamStateDict[] = [];
-    for (const [param, id] of index) {
-      const s = this.state.get(param);
-      if (s === undefined) continue;
-      const entry: ParamStateDict = { param: id, step: s.step, buffers: {} };
-      for (const name of s.names()) {
-        const result = serialize(`parameter ${id}, buffer '${name}'`, s.get(name)!, (v) => {
-          entry.buffers[name] = v;
-        });
-        if (result !== undefined) entry.buffers[name] = result;
-      }
-      state.push(entry);
-    }
-    return { optimizer: this.name, paramGroups, state };
+    return writeOptimizerState(this.name, this.paramGroups, (p) => this.state.get(p), serialize);
   }
 
-  // Checks saved hyperparameters against the defaults' names and types, then their ranges.
-  private checkSavedOptions(
-    op: string,
-    where: string,
-    saved: Record<string, unknown>,
-  ): O & { initialLr?: number } {
-    for (const key of Object.keys(saved)) {
-      if (!(key in this.defaults) && key !== 'initialLr') {
-        throw new ValueError(op, `${where}: unknown option '${key}' for ${this.name}`);
-      }
-    }
-    for (const [key, expected] of Object.entries(this.defaults)) {
-      const value = saved[key];
-      const ok = Array.isArray(expected)
-        ? Array.isArray(value) &&
-          value.length === expected.length &&
-          value.every((v) => typeof v === 'number')
-        : typeof value === typeof expected;
-      if (!ok) {
-        throw new ValueError(
-          op,
-          `${where}: option '${key}' should be ${Array.isArray(expected) ? `an array of ${expected.length} numbers` : `a ${typeof expected}`}, got ${describe(value)}`,
-        );
-      }
-    }
-    const options = { ...saved } as unknown as O & { initialLr?: number };
-    if (options.initialLr !== undefined) checkNumber(op, where, 'initialLr', options.initialLr, { min: 0 });
-    this.validateOptions(options, where);
-    return options;
+  private schema(): OptimizerSchema<O> {
+    return {
+      name: this.name,
+      defaults: this.defaults,
+      bufferNames: this.bufferNames,
+      requiredBuffers: (options) => this.requiredBuffers(options),
+      validateOptions: (options, where) => this.validateOptions(options, where),
+    };
   }
 }
