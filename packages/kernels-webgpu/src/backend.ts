@@ -46,8 +46,8 @@ export class WebGPUBackend implements Backend {
     readonly device: GPUDevice,
     /** Description of the adapter, e.g. `llvmpipe (mesa)`. */
     readonly adapterDescription: string,
-    /** Whatever must stay referenced while the device lives (Dawn's GPU object in Node). */
-    private readonly keepAlive: unknown = null,
+    /** The WebGPU entry point the device came from; kept referenced while the device lives (Dawn needs that in Node). */
+    readonly gpu: GPU | null = null,
   ) {
     this.engine = new Engine(device);
   }
@@ -188,7 +188,6 @@ export class WebGPUBackend implements Backend {
   dispose(): void {
     this.engine.dispose();
     this.device.destroy();
-    void this.keepAlive;
   }
 
   private softmaxRows(x: StridedView, log: boolean): Storage {

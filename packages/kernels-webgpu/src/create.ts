@@ -8,8 +8,6 @@ export interface WebGPUBackendOptions {
   /** Registry name (default `'webgpu'`). */
   name?: string;
   powerPreference?: GPUPowerPreference;
-  /** Kept referenced for the device's lifetime (Node's Dawn object must not be garbage-collected). */
-  keepAlive?: unknown;
 }
 
 /**
@@ -49,5 +47,5 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions): Promis
     [info?.description || info?.device, info?.vendor && `(${info.vendor})`, info?.architecture]
       .filter(Boolean)
       .join(' ') || 'unknown adapter';
-  return new WebGPUBackend(name, device, description, options.keepAlive ?? gpu);
+  return new WebGPUBackend(name, device, description, gpu);
 }

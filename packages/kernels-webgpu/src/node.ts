@@ -27,7 +27,7 @@ export async function createNodeWebGPUBackend(
   }
   const gpu = dawn.create([]);
   // keep `gpu` referenced as long as the device: if Dawn's object is collected, the process crashes
-  return createWebGPUBackend({ ...options, gpu, keepAlive: gpu });
+  return createWebGPUBackend({ ...options, gpu });
 }
 
 /**
