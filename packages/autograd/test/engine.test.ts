@@ -168,3 +168,15 @@ describe('memory', () => {
     expect(w.grad).toBeInstanceOf(Tensor);
   });
 });
+
+describe('gradient ownership', () => {
+  it("leaf gradients never alias each other or the caller's seed", () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    const seed = fromArray([1, 1]);
+    a.add(b).backward(seed); // add hands the same gradient to both inputs
+    noGrad(() => a.grad!.assign(fromArray([9, 9])));
+    expect(b.grad!.toArraySync()).toEqual([1, 1]);
+    expect(seed.toArraySync()).toEqual([1, 1]);
+  });
+});

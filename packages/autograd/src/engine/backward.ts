@@ -77,9 +77,11 @@ export function runBackward(
   });
 }
 
-// `.grad` is owned by the leaf: kept out of any enclosing scope, replaced (not mutated) on accumulation.
+// `.grad` is owned by the leaf: kept out of any enclosing scope, replaced (not mutated) on
+// accumulation, and never sharing storage with another array — a backward may hand the same
+// gradient to several inputs (add does), and the seed is the caller's array.
 function accumulateLeaf(leaf: Tensor, g: NDArray): void {
-  const next = leaf.grad ? leaf.grad.array.add(g) : g.ref();
+  const next = leaf.grad ? leaf.grad.array.add(g) : g.clone();
   leaf.grad?.dispose();
   leaf.grad = new Tensor(keep(next));
   keep(leaf.grad);
