@@ -74,7 +74,13 @@ function runMap(
   const n = shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
   const names = inputs.map((_, k) => `in${k}`);
-  const kernel = engine.kernel(key, () =>
+  // how each input is read: densely (`offset + i`), as one broadcast value, or through its
+  // strides; the first two skip the per-element index arithmetic, which dominates small kernels
+  const modes = inputs.map(({ view }) => readMode(view, shape));
+  const offset = (k: number) => `u32(params[2 + params[1] + ${k} * (params[1] + 1)])`;
+  const read = (k: number) =>
+    modes[k] === 'dense' ? `in${k}[${offset(k)} + i]` : modes[k] === 'scalar' ? `in${k}[${offset(k)}]` : `in${k}[at(i, ${k}u)]`;
+  const kernel = engine.kernel(`${key}:${modes.join(',')}`, () =>
     [
       bindings([
         ...inputs.map((inp, k) => ({ name: names[k]!, type: inp.type, access: 'read' as const })),
@@ -84,7 +90,7 @@ function runMap(
       helpersFor(expr),
       main1d(
         'u32(params[0])',
-        `${inputs.map((_, k) => `  let v${k} = in${k}[at(i, ${k}u)];`).join('\n')}\n  out[i] = ${expr};`,
+        `${inputs.map((_, k) => `  let v${k} = ${read(k)};`).join('\n')}\n  out[i] = ${expr};`,
       ),
     ].join('\n'),
   );
@@ -93,6 +99,18 @@ function runMap(
     inputs.map((inp) => inp.view),
   );
   engine.dispatch(kernel, meta, [...inputs.map((inp) => bufferOf(inp.view)), out], n);
+}
+
+type ReadMode = 'dense' | 'scalar' | 'strided';
+
+function readMode(view: StridedView, shape: readonly number[]): ReadMode {
+  if (view.strides.every((s, i) => s === 0 || shape[i] === 1)) return 'scalar';
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && view.strides[d] !== expected) return 'strided';
+    expected *= shape[d]!;
+  }
+  return 'dense';
 }
 
 /** The GPU buffer behind a view (views handed to this backend hold GpuStorage). */
