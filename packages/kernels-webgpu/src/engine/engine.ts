@@ -32,8 +32,10 @@ export class Engine {
   private scratch: GPUBuffer[] = [];
   private failure: string | null = null;
   private lost: string | null = null;
-  /** Set PRINT_SHADERS to log every generated WGSL source once (debugging aid). */
+  /** Log every generated WGSL source once (debugging aid). */
   printShaders = false;
+  /** Let matmul read contiguous, aligned rows of B as vec4s. */
+  matmulVec4 = true;
 
   constructor(readonly device: GPUDevice) {
     this.pool = new BufferPool(device, STORAGE | COPY_SRC | COPY_DST);

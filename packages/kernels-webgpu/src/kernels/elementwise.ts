@@ -79,7 +79,11 @@ function runMap(
   const modes = inputs.map(({ view }) => readMode(view, shape));
   const offset = (k: number) => `u32(params[2 + params[1] + ${k} * (params[1] + 1)])`;
   const read = (k: number) =>
-    modes[k] === 'dense' ? `in${k}[${offset(k)} + i]` : modes[k] === 'scalar' ? `in${k}[${offset(k)}]` : `in${k}[at(i, ${k}u)]`;
+    modes[k] === 'dense'
+      ? `in${k}[${offset(k)} + i]`
+      : modes[k] === 'scalar'
+        ? `in${k}[${offset(k)}]`
+        : `in${k}[at(i, ${k}u)]`;
   const kernel = engine.kernel(`${key}:${modes.join(',')}`, () =>
     [
       bindings([

@@ -15,9 +15,9 @@ import { bindings } from './wgsl.js';
 const TILE = 8;
 const BLOCK = 4;
 
-const SOURCE = `${bindings([
+const source = (vec4B: boolean) => `${bindings([
   { name: 'a', type: 'f32', access: 'read' },
-  { name: 'b', type: 'f32', access: 'read' },
+  { name: 'b', type: vec4B ? 'vec4<f32>' : 'f32', access: 'read' },
   { name: 'c', type: 'f32', access: 'read_write' },
 ])}
 
@@ -56,7 +56,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var acc3 = vec4<f32>(0.0);
   for (var k = 0; k < K; k = k + 1) {
     let bk = k * bRs;
-    let bv = vec4<f32>(b[bc[0] + bk], b[bc[1] + bk], b[bc[2] + bk], b[bc[3] + bk]);
+    let bv = ${vec4B ? 'b[(bBase + bk + col0) >> 2u]' : 'vec4<f32>(b[bc[0] + bk], b[bc[1] + bk], b[bc[2] + bk], b[bc[3] + bk])'};
     let ak = k * aCs;
     acc0 = acc0 + a[ar[0] + ak] * bv;
     acc1 = acc1 + a[ar[1] + ak] * bv;
@@ -98,7 +98,11 @@ export function matmul(engine: Engine, a: StridedView, b: StridedView, out: GPUB
     ...b.strides.slice(0, rank - 2),
   ]);
   const span = TILE * BLOCK;
-  const kernel = engine.kernel('matmul:f32', () => SOURCE);
+  // rows of B that are contiguous and 16-byte aligned are read as vec4s: one load instead of four
+  const bStrides = [...b.strides.slice(0, rank - 2), b.strides[rank - 2]!, b.offset];
+  const vec4B =
+    engine.matmulVec4 && b.strides[rank - 1] === 1 && N % 4 === 0 && bStrides.every((v) => v % 4 === 0);
+  const kernel = engine.kernel(`matmul:f32:${vec4B ? 'vec4' : 'scalar'}`, () => source(vec4B));
   engine.dispatch(
     kernel,
     meta,
