@@ -5,6 +5,7 @@
 export { type BackwardOptions, topologicalOrder } from './engine/backward.js';
 export { enableGrad, isGradEnabled, noGrad } from './engine/grad-mode.js';
 export type { BackwardFn, Node } from './engine/node.js';
+export { PartialGradient } from './engine/partial-gradient.js';
 export { type OpResult, record } from './engine/record.js';
 export { unbroadcast } from './engine/unbroadcast.js';
 export { AutogradError } from './errors.js';

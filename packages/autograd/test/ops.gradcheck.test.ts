@@ -126,6 +126,28 @@ describe('gradcheck: matmul, views, joins, indexing, dropout', () => {
     expectGradcheck((a) => a.permute(2, 0, 1).exp(), [rn(2, 3, 4)]);
     expectGradcheck((a) => a.slice([1, null], [null, null, -2]).exp(), [rn(3, 5)]);
     expectGradcheck((a) => a.slice(-1).tanh(), [rn(3, 2)]);
+    // overlapping slices and a full gradient into the same input (partial gradients summed in place)
+    expectGradcheck(
+      (a) =>
+        a
+          .slice([0, 3])
+          .add(a.slice([2, 5]))
+          .mul(a.slice([1, 4]))
+          .add(a.exp().sum()),
+      [rn(5, 2)],
+    );
+    // a gradient handed to two inputs (add) then sliced: the shared array must not be modified
+    expectGradcheck(
+      (a, b) => {
+        const s = a.add(b);
+        return s
+          .slice(0)
+          .mul(3)
+          .add(s.slice(1))
+          .add(s.sum(0).mul(b.slice(0)));
+      },
+      [rn(2, 3), rn(2, 3)],
+    );
     expectGradcheck((a, b) => a.expand(3, 4).mul(b), [rn(3, 1), rn(3, 4)]);
     expectGradcheck((a) => a.unsqueeze(1).squeeze(1).flatten().exp(), [rn(2, 3)]);
   });

@@ -2,7 +2,9 @@ import { keep, type NDArray, onesLike, ShapeError, tidy } from '@mlblocks/core-t
 import { AutogradError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
+import { GradientBuffers } from './gradient-buffers.js';
 import type { Node } from './node.js';
+import { PartialGradient } from './partial-gradient.js';
 import { unbroadcast } from './unbroadcast.js';
 
 /** Options of `Tensor.backward`. */
@@ -47,33 +49,44 @@ export function runBackward(
   noGrad(() => {
     if (root.gradFn === null) {
       accumulateLeaf(root, seed!);
+      seed!.dispose();
       return;
     }
-    const pending = new Map<Node, NDArray>([[root.gradFn, seed!]]);
-    for (const node of topologicalOrder(root.gradFn)) {
-      const grad = pending.get(node);
-      if (grad === undefined) continue; // no gradient reached this node
-      pending.delete(node);
-      const inputGrads = tidy(() =>
-        node
-          .backward(grad)
-          .map((g, i) => (g && node.inputs[i] ? unbroadcast(g, node.inputs[i]!.shape) : null)),
-      );
-      node.inputs.forEach((input, i) => {
-        const g = inputGrads[i];
-        if (!input || !g) return;
-        if (input.gradFn === null) accumulateLeaf(input, g);
-        else {
-          const previous = pending.get(input.gradFn);
-          pending.set(input.gradFn, previous ? sumAndFree(previous, g) : g.ref());
-        }
-      });
-      // backward may hand back `grad` itself (add does), so free it only now
-      for (const g of inputGrads) g?.dispose();
-      grad.dispose();
-      if (!options.retainGraph) node.release();
+    const buffers = new GradientBuffers();
+    buffers.add(root.gradFn, seed!);
+    seed!.dispose();
+    try {
+      for (const node of topologicalOrder(root.gradFn)) {
+        const grad = buffers.take(node);
+        if (grad === undefined) continue; // no gradient reached this node
+        const inputGrads = tidy(() =>
+          node.backward(grad).map((g, i) => {
+            const input = node.inputs[i];
+            if (!g || !input) return null;
+            return g instanceof PartialGradient ? g : unbroadcast(g, input.shape);
+          }),
+        );
+        node.inputs.forEach((input, i) => {
+          const g = inputGrads[i];
+          if (!input || !g) return;
+          const key = input.gradFn ?? input; // leaves are keyed by themselves
+          if (g instanceof PartialGradient) buffers.addPartial(key, input, g);
+          else buffers.add(key, g);
+        });
+        // backward may hand back `grad` itself (add does), so free it only now
+        for (const g of inputGrads) g?.dispose();
+        grad.dispose();
+        if (!options.retainGraph) node.release();
+      }
+      for (const key of buffers.keys()) {
+        if (!(key instanceof Tensor)) continue;
+        const g = buffers.take(key)!;
+        accumulateLeaf(key, g);
+        g.dispose();
+      }
+    } finally {
+      buffers.dispose();
     }
-    for (const g of pending.values()) g.dispose();
   });
 }
 
@@ -85,12 +98,6 @@ function accumulateLeaf(leaf: Tensor, g: NDArray): void {
   leaf.grad?.dispose();
   leaf.grad = new Tensor(keep(next));
   keep(leaf.grad);
-}
-
-function sumAndFree(a: NDArray, b: NDArray): NDArray {
-  const sum = a.add(b);
-  a.dispose();
-  return sum;
 }
 
 /** Nodes reachable from `root`, each after every node that feeds gradient into it. Iterative: no recursion limit. */

@@ -1,6 +1,7 @@
 import type { NDArray } from '@mlblocks/core-tensor';
 import { AutogradError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import type { PartialGradient } from './partial-gradient.js';
 
 /**
  * Computes the gradients of an op's inputs from the gradient of its output and the arrays the
@@ -11,7 +12,7 @@ export type BackwardFn = (
   grad: NDArray,
   saved: readonly NDArray[],
   needed: readonly boolean[],
-) => readonly (NDArray | null)[];
+) => readonly (NDArray | PartialGradient | null)[];
 
 interface SavedArray {
   array: NDArray;
@@ -40,7 +41,7 @@ export class Node {
   }
 
   /** Runs the backward function after checking the saved arrays are still what forward saw. */
-  backward(grad: NDArray): readonly (NDArray | null)[] {
+  backward(grad: NDArray): readonly (NDArray | PartialGradient | null)[] {
     if (this.saved === null) {
       throw new AutogradError(
         'backward',

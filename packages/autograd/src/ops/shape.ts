@@ -1,4 +1,5 @@
-import { type SliceSpec, zeros } from '@mlblocks/core-tensor';
+import type { SliceSpec } from '@mlblocks/core-tensor';
+import { PartialGradient } from '../engine/partial-gradient.js';
 import { record } from '../engine/record.js';
 import type { Tensor } from '../tensor.js';
 
@@ -25,15 +26,14 @@ export function transpose(a: Tensor, axis0 = -2, axis1 = -1): Tensor {
   return permute(a, order);
 }
 
-/** Basic slicing; the gradient is written into the sliced window of a zero array. */
+/**
+ * Basic slicing. The gradient covers only the sliced window: the engine adds it into one
+ * gradient buffer per input, so taking T slices of a sequence costs O(T), not O(T²).
+ */
 export function slice(a: Tensor, specs: readonly SliceSpec[]): Tensor {
   return record('slice', [a], (x) => ({
     out: x.slice(...specs),
-    backward: (g) => {
-      const full = zeros(x.shape, { dtype: g.dtype, backend: g.backend.name });
-      full.slice(...specs).assign(g);
-      return [full];
-    },
+    backward: (g) => [new PartialGradient((full) => full.slice(...specs), g)],
   }));
 }
 
