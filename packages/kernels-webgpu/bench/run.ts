@@ -31,6 +31,15 @@ async function time(step: () => Promise<void>, budget = 1.5, minReps = 3): Promi
   return median(samples);
 }
 
+/** How many back-to-back calls fill about 0.2 s, from the time of one (after a warm-up call). */
+async function repsFor(once: () => Promise<void>): Promise<number> {
+  await once();
+  const t0 = performance.now();
+  await once();
+  const seconds = (performance.now() - t0) / 1000;
+  return Math.min(200, Math.max(1, Math.round(0.2 / seconds)));
+}
+
 type Runner = {
   name: string;
   matmul: (n: number) => Promise<number | null>;
@@ -44,8 +53,12 @@ function ours(backend: string): Runner {
       if (backend === 'cpu' && n > 1024) return null; // ~4 s per product: skip
       const a = randn([n, n], { generator: gen }).to(backend);
       const b = randn([n, n], { generator: gen }).to(backend);
-      // several products per sample so the readback that synchronises is amortised
-      const reps = backend === 'cpu' ? 1 : Math.max(1, Math.round(2e9 / (2 * n ** 3)));
+      // enough products per sample (~0.2 s) that the readback which synchronises is amortised
+      const reps = await repsFor(async () => {
+        const c = a.matmul(b);
+        await c.data();
+        c.dispose();
+      });
       const t = await time(async () => {
         let last: NDArray | null = null;
         for (let i = 0; i < reps; i++) {
@@ -99,7 +112,11 @@ function tfjs(name: string, tf: Tfjs): Runner {
       if (name === 'cpu' && n > 1024) return null;
       const a = tf.randomNormal([n, n]);
       const b = tf.randomNormal([n, n]);
-      const reps = name === 'cpu' ? 1 : Math.max(1, Math.round(2e9 / (2 * n ** 3)));
+      const reps = await repsFor(async () => {
+        const c = tf.matMul(a, b);
+        await c.data();
+        c.dispose();
+      });
       const t = await time(async () => {
         let last: TF | null = null;
         for (let i = 0; i < reps; i++) {
@@ -146,6 +163,9 @@ async function main() {
     const backend = await createNodeWebGPUBackend();
     registerBackend('webgpu', backend);
     gpu = backend.gpu;
+    const kernel = process.env.BENCH_MATMUL_KERNEL; // compare the two matmul kernels on one adapter
+    if (kernel === 'tiled' || kernel === 'registers') backend.engine.matmulKernel = kernel;
+    console.log(`matmul kernel: ${backend.engine.matmulKernel}`);
     console.log(`${header}\nadapter: ${backend.adapterDescription}`);
     runners.push(ours('webgpu'));
   } catch (error) {

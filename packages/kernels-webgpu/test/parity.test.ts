@@ -204,22 +204,32 @@ describe.skipIf(noAdapter)(`WebGPU parity with the CPU backend (${gpu?.adapterDe
     await parity([rn(4, 9)], (a) => a.logsumexp(1), 1e-5);
   });
 
-  it('matmul: edge sizes, batches with broadcast batch axes, transposed operands', async () => {
-    const sizes: [number, number, number][] = [
-      [1, 1, 1],
-      [1, 7, 1],
-      [5, 7, 3],
-      [33, 65, 17],
-      [64, 64, 64],
-      [31, 100, 33],
-      [128, 784, 10],
-    ];
-    for (const [M, K, N] of sizes) await parity([rn(M, K), rn(K, N)], (a, b) => a.matmul(b), 1e-4);
-    await parity([rn(2, 1, 3, 4), rn(5, 4, 6)], (a, b) => a.matmul(b), 1e-4);
-    await parity([rn(9, 5), rn(7, 9)], (a, b) => a.transpose().matmul(b.transpose()), 1e-4);
-    await parity([rn(4), rn(4, 3)], (a, b) => a.matmul(b), 1e-4);
-    await parity([rn(3, 0), rn(0, 2)], (a, b) => a.matmul(b));
-  });
+  it.each(['registers', 'tiled'] as const)(
+    'matmul (%s kernel): edge sizes, batches with broadcast batch axes, transposed operands',
+    async (kernel) => {
+      const previous = gpu!.engine.matmulKernel;
+      gpu!.engine.matmulKernel = kernel;
+      try {
+        const sizes: [number, number, number][] = [
+          [1, 1, 1],
+          [1, 7, 1],
+          [5, 7, 3],
+          [33, 65, 17],
+          [64, 64, 64],
+          [31, 100, 33],
+          [128, 784, 10],
+        ];
+        for (const [M, K, N] of sizes) await parity([rn(M, K), rn(K, N)], (a, b) => a.matmul(b), 1e-4);
+        await parity([rn(2, 1, 3, 4), rn(5, 4, 6)], (a, b) => a.matmul(b), 1e-4);
+        await parity([rn(9, 5), rn(7, 9)], (a, b) => a.transpose().matmul(b.transpose()), 1e-4);
+        await parity([rn(4), rn(4, 3)], (a, b) => a.matmul(b), 1e-4);
+        await parity([rn(3, 0), rn(0, 2)], (a, b) => a.matmul(b));
+        await parity([rn(70, 130), rn(130, 65)], (a, b) => a.matmul(b), 1e-4); // several tiles and K-steps, ragged edges
+      } finally {
+        gpu!.engine.matmulKernel = previous;
+      }
+    },
+  );
 
   it('gather, scatter-add (repeated indices), PyTorch-style gather/scatterAdd, oneHot', async () => {
     const table = rn(10, 6);

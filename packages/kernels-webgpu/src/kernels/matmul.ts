@@ -1,11 +1,13 @@
 import type { StridedView } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from './elementwise.js';
+import { TILED_SOURCE, TILED_SPAN } from './matmul-tiled.js';
 import { bindings } from './wgsl.js';
 
 /**
  * Batched matrix product `[..., M, K] @ [..., K, N]`, operands read through their strides
- * (a transposed view costs nothing). Register-blocked: each invocation keeps a 4×4 block of
+ * (a transposed view costs nothing). Two kernels, switchable per adapter (`engine.matmulKernel`):
+ * the shared-memory tiled one (matmul-tiled.ts), and this register-blocked one, the default: each invocation keeps a 4×4 block of
  * outputs in registers and streams A's rows and B's columns — what runs best on CPU-backed
  * adapters (lavapipe runs invocations as SIMD lanes; workgroup barriers are expensive there).
  * A workgroup of 8×8 invocations covers a 32×32 output tile; the grid's z axis is the batch.
@@ -97,6 +99,12 @@ export function matmul(engine: Engine, a: StridedView, b: StridedView, out: GPUB
     ...a.strides.slice(0, rank - 2),
     ...b.strides.slice(0, rank - 2),
   ]);
+  if (engine.matmulKernel === 'tiled') {
+    const kernel = engine.kernel('matmul:f32:tiled', () => TILED_SOURCE);
+    const grid: [number, number, number] = [Math.ceil(N / TILED_SPAN), Math.ceil(M / TILED_SPAN), batches];
+    engine.dispatch(kernel, meta, [bufferOf(a), bufferOf(b), out], grid);
+    return;
+  }
   const span = TILE * BLOCK;
   // rows of B that are contiguous and 16-byte aligned are read as vec4s: one load instead of four
   const bStrides = [...b.strides.slice(0, rank - 2), b.strides[rank - 2]!, b.offset];
