@@ -52,6 +52,14 @@ export class WebGPUBackend implements Backend {
     this.engine = new Engine(device);
   }
 
+  /**
+   * True for software adapters (Mesa's lavapipe, SwiftShader) that run WGSL on the CPU cores:
+   * correct, but usually slower than a CPU backend — auto-selection passes them over.
+   */
+  get isSoftwareAdapter(): boolean {
+    return /llvmpipe|lavapipe|swiftshader|software/i.test(this.adapterDescription);
+  }
+
   // ── memory ──────────────────────────────────────────────────────────────────────────────
   alloc(dtype: DType, size: number): GpuStorage {
     wgslType('alloc', dtype);

@@ -30,18 +30,35 @@ export async function createNodeWebGPUBackend(
   return createWebGPUBackend({ ...options, gpu });
 }
 
+/** Options of `useWebGPUIfAvailable`. */
+export interface AutoSelectOptions {
+  /** Accept a software adapter (lavapipe, SwiftShader) too. Default false: the CPU is faster there. */
+  allowSoftware?: boolean;
+  /** Where the one-line notice goes when WebGPU is passed over (default console.warn). */
+  notice?: (line: string) => void;
+}
+
 /**
- * Registers the best backend available under `'webgpu'` when an adapter exists; otherwise keeps
- * the CPU default and reports why in one line (through `notice`, default console.warn).
- * Returns the name of the backend to use.
+ * Registers the WebGPU backend under `'webgpu'` when a hardware adapter exists and returns
+ * `'webgpu'`; otherwise keeps the CPU, says why in one line, and returns `'cpu'`.
  */
-export async function useWebGPUIfAvailable(notice: (line: string) => void = console.warn): Promise<string> {
+export async function useWebGPUIfAvailable(options: AutoSelectOptions = {}): Promise<string> {
+  const { allowSoftware = false, notice = console.warn } = options;
+  let backend: WebGPUBackend;
   try {
-    registerBackend('webgpu', await createNodeWebGPUBackend());
-    return 'webgpu';
+    backend = await createNodeWebGPUBackend();
   } catch (error) {
     notice(`mlblocks: WebGPU unavailable, using the CPU backend (${(error as Error).message})`);
     getBackend('cpu');
     return 'cpu';
   }
+  if (backend.isSoftwareAdapter && !allowSoftware) {
+    notice(
+      `mlblocks: the only WebGPU adapter is a software one (${backend.adapterDescription}); using the CPU backend`,
+    );
+    backend.dispose();
+    return 'cpu';
+  }
+  registerBackend('webgpu', backend);
+  return 'webgpu';
 }
