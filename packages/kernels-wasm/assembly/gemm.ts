@@ -1,0 +1,158 @@
+// Single-precision matrix multiply, GotoBLAS/BLIS style: B is packed into KC×NC blocks of NR-wide
+// slivers, A into MC×KC blocks of MR-tall slivers (packing absorbs any strides, so transposed or
+// sliced operands cost nothing extra), and the generated 4×8 micro-kernel keeps the 8 accumulator
+// vectors in registers. Edge tiles are computed into a small tile and copied, so the micro-kernel
+// never sees a partial tile. Every output element sums its K products in the same order whatever
+// the tile it lands in, so splitting rows or columns across threads gives bit-identical results.
+import { MR, micro, NR } from './microkernel.gen';
+
+const KC = 256;
+const MC = 64;
+const NC = 512;
+
+/** Bytes of scratch one sgemm call needs (packed B block, packed A block, edge tile). */
+export function gemmScratchBytes(): i32 {
+  return (KC * NC + MC * KC + MR * NR) * 4 + 64;
+}
+
+// packed B: for each sliver of NR columns, kc rows of NR values (zero-padded past nc)
+function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, pb: usize): void {
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const w = min(NR, nc - j0);
+    const dst = pb + ((<usize>(j0 * kc)) << 2);
+    if (w === NR && bcs === 1) {
+      for (let k = 0; k < kc; k++) {
+        const src = b + ((<usize>(k * brs + j0)) << 2);
+        v128.store(dst + ((<usize>(k * NR)) << 2), v128.load(src));
+        v128.store(dst + ((<usize>(k * NR)) << 2), v128.load(src, 16), 16);
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const row = dst + ((<usize>(k * NR)) << 2);
+        for (let j = 0; j < NR; j++) {
+          const v: f32 = j < w ? load<f32>(b + ((<usize>(k * brs + (j0 + j) * bcs)) << 2)) : 0;
+          store<f32>(row + ((<usize>j) << 2), v);
+        }
+      }
+    }
+  }
+}
+
+// packed A: for each sliver of MR rows, kc columns of MR values (zero-padded past mc)
+function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, pa: usize): void {
+  for (let i0 = 0; i0 < mc; i0 += MR) {
+    const h = min(MR, mc - i0);
+    const dst = pa + ((<usize>(i0 * kc)) << 2);
+    if (h === MR && ars === 1) {
+      for (let k = 0; k < kc; k++)
+        v128.store(dst + ((<usize>(k * MR)) << 2), v128.load(a + ((<usize>(k * acs + i0)) << 2)));
+    } else if (h === MR) {
+      const r0 = a + ((<usize>(i0 * ars)) << 2);
+      const r1 = a + ((<usize>((i0 + 1) * ars)) << 2);
+      const r2 = a + ((<usize>((i0 + 2) * ars)) << 2);
+      const r3 = a + ((<usize>((i0 + 3) * ars)) << 2);
+      for (let k = 0; k < kc; k++) {
+        const o = dst + ((<usize>(k * MR)) << 2);
+        const kk = (<usize>(k * acs)) << 2;
+        store<f32>(o, load<f32>(r0 + kk));
+        store<f32>(o, load<f32>(r1 + kk), 4);
+        store<f32>(o, load<f32>(r2 + kk), 8);
+        store<f32>(o, load<f32>(r3 + kk), 12);
+      }
+    } else {
+      for (let k = 0; k < kc; k++) {
+        const o = dst + ((<usize>(k * MR)) << 2);
+        for (let i = 0; i < MR; i++) {
+          const v: f32 = i < h ? load<f32>(a + ((<usize>((i0 + i) * ars + k * acs)) << 2)) : 0;
+          store<f32>(o + ((<usize>i) << 2), v);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * c[M×N] (row stride ldc elements) = a[M×K] · b[K×N], with a and b at any element strides.
+ * `scratch` must hold gemmScratchBytes() bytes, 16-byte aligned.
+ */
+export function sgemm(
+  M: i32,
+  N: i32,
+  K: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  b: usize,
+  brs: i32,
+  bcs: i32,
+  c: usize,
+  ldc: i32,
+  scratch: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    for (let i = 0; i < M; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>N) << 2);
+    return;
+  }
+  const pb = scratch;
+  const pa = pb + ((<usize>(KC * NC)) << 2);
+  const tile = pa + ((<usize>(MC * KC)) << 2);
+  const ldcBytes = (<usize>ldc) << 2;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      const accumulate = pc > 0;
+      packB(kc, nc, b + ((<usize>(pc * brs + jc * bcs)) << 2), brs, bcs, pb);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(mc, kc, a + ((<usize>(ic * ars + pc * acs)) << 2), ars, acs, pa);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = pb + ((<usize>(jr * kc)) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const ap = pa + ((<usize>(ir * kc)) << 2);
+            const cp = c + <usize>(ic + ir) * ldcBytes + ((<usize>(jc + jr)) << 2);
+            if (mr === MR && nr === NR) {
+              micro(kc, ap, bp, cp, ldcBytes, accumulate);
+            } else {
+              micro(kc, ap, bp, tile, NR << 2, false);
+              for (let i = 0; i < mr; i++) {
+                for (let j = 0; j < nr; j++) {
+                  const t = load<f32>(tile + ((<usize>(i * NR + j)) << 2));
+                  const p = cp + <usize>i * ldcBytes + ((<usize>j) << 2);
+                  store<f32>(p, accumulate ? load<f32>(p) + t : t);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Runs `count` sgemm calls described at `list` (11 int32 each: M, N, K, a, ars, acs, b, brs, bcs, c,
+ * ldc): one thread's share of a (batched) matmul.
+ */
+export function sgemm_list(count: i32, list: usize, scratch: usize): void {
+  for (let t = 0; t < count; t++) {
+    const p = list + <usize>t * 44;
+    sgemm(
+      load<i32>(p),
+      load<i32>(p, 4),
+      load<i32>(p, 8),
+      load<u32>(p, 12),
+      load<i32>(p, 16),
+      load<i32>(p, 20),
+      load<u32>(p, 24),
+      load<i32>(p, 28),
+      load<i32>(p, 32),
+      load<u32>(p, 36),
+      load<i32>(p, 40),
+      scratch,
+    );
+  }
+}

@@ -1,0 +1,113 @@
+// Row reductions over contiguous float32 rows, accumulating in float64 like the CPU reference
+// (sum and prod), and the fused softmax / log-softmax. Op codes follow REDUCE_OPS.
+export function reduce_rows_f32(op: i32, rows: i32, n: i32, x: usize, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * <usize>n) << 2);
+    const o = out + ((<usize>r) << 2);
+    if (op === 0) store<f32>(o, <f32>sumRow(row, n));
+    else if (op === 1) {
+      let acc: f64 = 1;
+      for (let i = 0; i < n; i++) acc *= <f64>load<f32>(row + ((<usize>i) << 2));
+      store<f32>(o, <f32>acc);
+    } else if (op === 2 || op === 3) store<f32>(o, extreme(row, n, op === 2));
+    else store<i32>(o, argExtreme(row, n, op === 4));
+  }
+}
+
+function sumRow(row: usize, n: i32): f64 {
+  let i = 0;
+  let v0 = f64x2.splat(0);
+  let v1 = f64x2.splat(0);
+  for (; i + 4 <= n; i += 4) {
+    const v = v128.load(row + ((<usize>i) << 2));
+    v0 = f64x2.add(v0, f64x2.promote_low_f32x4(v));
+    v1 = f64x2.add(v1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+  }
+  const s = f64x2.add(v0, v1);
+  let acc = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+  for (; i < n; i++) acc += <f64>load<f32>(row + ((<usize>i) << 2));
+  return acc;
+}
+
+// NaN propagates (wasm min/max return NaN when either lane is NaN), like the CPU reference.
+function extreme(row: usize, n: i32, isMax: bool): f32 {
+  let i = 0;
+  let m: f32 = isMax ? -Infinity : Infinity;
+  if (n >= 4) {
+    let v = f32x4.splat(m);
+    for (; i + 4 <= n; i += 4) {
+      const x = v128.load(row + ((<usize>i) << 2));
+      v = isMax ? f32x4.max(v, x) : f32x4.min(v, x);
+    }
+    for (let l = 0; l < 4; l++) {
+      const e = f32x4.extract_lane(v, 0);
+      m = isMax ? max<f32>(m, e) : min<f32>(m, e);
+      v = i32x4.shuffle(v, v, 1, 2, 3, 0);
+    }
+  }
+  for (; i < n; i++) {
+    const x = load<f32>(row + ((<usize>i) << 2));
+    m = isMax ? max<f32>(m, x) : min<f32>(m, x);
+  }
+  return m;
+}
+
+// First index of the extreme; NaN counts as the extreme (first NaN wins), as in PyTorch.
+function argExtreme(row: usize, n: i32, isMax: bool): i32 {
+  let m: f32 = isMax ? -Infinity : Infinity;
+  let best = 0;
+  for (let i = 0; i < n; i++) {
+    const v = load<f32>(row + ((<usize>i) << 2));
+    if (Number.isNaN(v)) return i;
+    if (isMax ? v > m : v < m) {
+      m = v;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** out[c] = Σ_r x[r, c] over a contiguous [rows, cols] block (a bias gradient), in float64. */
+export function sum_cols_f32(rows: i32, cols: i32, x: usize, out: usize, acc: usize): void {
+  memory.fill(acc, 0, (<usize>cols) << 3);
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * <usize>cols) << 2);
+    let c = 0;
+    for (; c + 2 <= cols; c += 2) {
+      const p = acc + ((<usize>c) << 3);
+      v128.store(
+        p,
+        f64x2.add(v128.load(p), f64x2.promote_low_f32x4(v128.load64_zero(row + ((<usize>c) << 2)))),
+      );
+    }
+    for (; c < cols; c++) {
+      const p = acc + ((<usize>c) << 3);
+      store<f64>(p, load<f64>(p) + <f64>load<f32>(row + ((<usize>c) << 2)));
+    }
+  }
+  for (let c = 0; c < cols; c++) store<f32>(out + ((<usize>c) << 2), <f32>load<f64>(acc + ((<usize>c) << 3)));
+}
+
+/** Softmax (or log-softmax) of each contiguous row: max first, so logits like 1e4 cannot overflow exp. */
+export function softmax_rows_f32(log: bool, rows: i32, n: i32, x: usize, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * <usize>n) << 2);
+    const o = out + ((<usize>r * <usize>n) << 2);
+    let m: f64 = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = <f64>load<f32>(row + ((<usize>i) << 2));
+      if (v > m) m = v;
+    }
+    let sum: f64 = 0;
+    for (let i = 0; i < n; i++) sum += Math.exp(<f64>load<f32>(row + ((<usize>i) << 2)) - m);
+    if (log) {
+      const lse = m + Math.log(sum);
+      for (let i = 0; i < n; i++)
+        store<f32>(o + ((<usize>i) << 2), <f32>(<f64>load<f32>(row + ((<usize>i) << 2)) - lse));
+    } else {
+      const inv = 1 / sum;
+      for (let i = 0; i < n; i++)
+        store<f32>(o + ((<usize>i) << 2), <f32>(Math.exp(<f64>load<f32>(row + ((<usize>i) << 2)) - m) * inv));
+    }
+  }
+}

@@ -1,0 +1,353 @@
+import {
+  type Backend,
+  type BackendMemory,
+  BINARY_OPS,
+  type BinaryOp,
+  bytesPerElement,
+  COMPARISON_OPS,
+  contiguousStrides,
+  type DType,
+  isContiguous,
+  REDUCE_OPS,
+  type ReduceOp,
+  type Storage,
+  type StridedView,
+  sizeOf,
+  type TypedArray,
+  UNARY_OPS,
+  type UnaryOp,
+} from '@mlblocks/core-tensor';
+import { Allocator } from './engine/allocator.js';
+import { Heap, shiftOf } from './engine/heap.js';
+import type { KernelExports } from './engine/module.js';
+import type { WorkerPool } from './engine/pool.js';
+import { Fallback } from './kernels/fallback.js';
+import { CALL_BYTES, matmulF32, writeCalls } from './kernels/matmul.js';
+import { addressOf, WasmStorage } from './storage.js';
+
+const UNARY_CODE = new Map<UnaryOp, number>(UNARY_OPS.map((op, i) => [op, i]));
+const BINARY_CODE = new Map<BinaryOp, number>(BINARY_OPS.map((op, i) => [op, i]));
+const REDUCE_CODE = new Map<ReduceOp, number>(REDUCE_OPS.map((op, i) => [op, i]));
+
+/** How the backend was set up (see {@link createWasmBackend}). */
+export interface WasmBackendInfo {
+  /** Threads matmul runs on (the calling thread plus the pool's workers). */
+  threads: number;
+  /** True when the relaxed-SIMD build (fused multiply-add) runs. */
+  relaxedSimd: boolean;
+  /** True when the memory is a shared WebAssembly.Memory. */
+  sharedMemory: boolean;
+  /** Products of at least this many multiply-adds are split across threads. */
+  threadMinMacs: number;
+}
+
+/**
+ * The WebAssembly SIMD backend: tensors live in one wasm memory (a small allocator hands out
+ * blocks and takes them back), and every primitive is a call into AssemblyScript kernels on
+ * those addresses — chains of ops never copy through JavaScript; only `read`/`readSync` copy out.
+ * float32 runs in wasm; float64 and integer arithmetic run the CPU reference kernels on copies
+ * (see `kernels/fallback.ts`). Create it with {@link createWasmBackend}.
+ */
+export class WasmBackend implements Backend {
+  readonly heap: Heap;
+  private readonly k: KernelExports;
+  private readonly fallback: Fallback;
+  private liveBuffers = 0;
+  private liveBytes = 0;
+  private scratch = new Map<number, number>();
+  private gemmScratch: number[] = [];
+
+  constructor(
+    readonly name: string,
+    memory: WebAssembly.Memory,
+    kernels: KernelExports,
+    private readonly pool: WorkerPool | null,
+    readonly info: WasmBackendInfo,
+  ) {
+    this.heap = new Heap(memory, kernels);
+    this.k = kernels;
+    this.fallback = new Fallback(this);
+    const threads = pool ? pool.size + 1 : 1;
+    const bytes = Allocator.sizeClass(kernels.gemmScratchBytes());
+    for (let t = 0; t < threads; t++) this.gemmScratch.push(this.heap.allocator.alloc(bytes));
+  }
+
+  // ── memory ──────────────────────────────────────────────────────────────────────────────
+  /** An uninitialised block for `size` elements, counted as live. */
+  allocRaw(dtype: DType, size: number): WasmStorage {
+    const block = Allocator.sizeClass(size * bytesPerElement(dtype));
+    const ptr = this.heap.allocator.alloc(block);
+    this.liveBuffers++;
+    this.liveBytes += size * bytesPerElement(dtype);
+    return new WasmStorage(this, dtype, size, ptr, block);
+  }
+
+  alloc(dtype: DType, size: number): WasmStorage {
+    const out = this.allocRaw(dtype, size);
+    this.heap.u8.fill(0, out.ptr, out.ptr + size * bytesPerElement(dtype));
+    return out;
+  }
+
+  upload(dtype: DType, data: TypedArray): WasmStorage {
+    const out = this.allocRaw(dtype, data.length);
+    this.typedView(out).set(data);
+    return out;
+  }
+
+  async read(storage: Storage): Promise<TypedArray> {
+    return this.readSync(storage);
+  }
+
+  readSync(storage: Storage): TypedArray {
+    return this.typedView(storage as WasmStorage).slice();
+  }
+
+  free(storage: Storage): void {
+    const s = storage as WasmStorage;
+    if (!s.live) return;
+    s.live = false;
+    this.liveBuffers--;
+    this.liveBytes -= s.size * bytesPerElement(s.dtype);
+    this.heap.allocator.free(s.ptr, s.block);
+  }
+
+  memory(): BackendMemory {
+    return { buffers: this.liveBuffers, bytes: this.liveBytes };
+  }
+
+  /** A typed-array view of a storage's elements in wasm memory (no copy). */
+  typedView(s: WasmStorage): TypedArray {
+    return this.heap.view(s.dtype, s.ptr, s.size);
+  }
+
+  // ── primitives ──────────────────────────────────────────────────────────────────────────
+  fill(dtype: DType, size: number, value: number): Storage {
+    const out = this.allocRaw(dtype, size);
+    this.typedView(out).fill(value);
+    return out;
+  }
+
+  copy(x: StridedView, dtype: DType): Storage {
+    if (dtype !== x.storage.dtype) return this.fallback.run([x], (cpu, [v]) => cpu.copy(v!, dtype));
+    const out = this.allocRaw(dtype, sizeOf(x.shape));
+    this.moveInto(out.ptr, contiguousStrides(x.shape), x);
+    return out;
+  }
+
+  assign(dst: StridedView, src: StridedView): void {
+    if (sizeOf(dst.shape) === 0) return;
+    if (dst.storage === src.storage) {
+      // NOTE: the two views may overlap; go through a copy so every read sees the old values
+      const tmp = this.copy(src, src.storage.dtype) as WasmStorage;
+      this.moveStrided(dst, {
+        storage: tmp,
+        shape: src.shape,
+        strides: contiguousStrides(src.shape),
+        offset: 0,
+      });
+      this.free(tmp);
+      return;
+    }
+    this.moveStrided(dst, src);
+  }
+
+  unary(op: UnaryOp, x: StridedView): Storage {
+    if (x.storage.dtype !== 'float32') return this.fallback.run([x], (cpu, [v]) => cpu.unary(op, v!));
+    const out = this.allocRaw('float32', sizeOf(x.shape));
+    if (out.size === 0) return out;
+    const rank = this.heap.writeMeta(x.shape, [x.strides]);
+    this.k.unary_f32(UNARY_CODE.get(op)!, rank, this.heap.meta, this.heap.offs, addressOf(x), out.ptr);
+    return out;
+  }
+
+  binary(op: BinaryOp, a: StridedView, b: StridedView): Storage {
+    if (a.storage.dtype !== 'float32') {
+      return this.fallback.run([a, b], (cpu, [x, y]) => cpu.binary(op, x!, y!));
+    }
+    const bool = COMPARISON_OPS.has(op);
+    const out = this.allocRaw(bool ? 'bool' : 'float32', sizeOf(a.shape));
+    if (out.size === 0) return out;
+    const rank = this.heap.writeMeta(a.shape, [a.strides, b.strides]);
+    this.k.binary_f32(
+      BINARY_CODE.get(op)!,
+      rank,
+      this.heap.meta,
+      this.heap.offs,
+      addressOf(a),
+      addressOf(b),
+      out.ptr,
+      bool ? 0 : 2,
+    );
+    return out;
+  }
+
+  where(cond: StridedView, a: StridedView, b: StridedView): Storage {
+    const dtype = a.storage.dtype;
+    const out = this.allocRaw(dtype, sizeOf(a.shape));
+    if (out.size === 0) return out;
+    const rank = this.heap.writeMeta(a.shape, [cond.strides, a.strides, b.strides]);
+    this.k.where(
+      shiftOf(dtype),
+      rank,
+      this.heap.meta,
+      this.heap.offs,
+      addressOf(cond),
+      addressOf(a),
+      addressOf(b),
+      out.ptr,
+    );
+    return out;
+  }
+
+  reduce(op: ReduceOp, x: StridedView, axisCount: number): Storage {
+    if (x.storage.dtype !== 'float32') {
+      return this.fallback.run([x], (cpu, [v]) => cpu.reduce(op, v!, axisCount));
+    }
+    const keep = x.shape.length - axisCount;
+    const outer = sizeOf(x.shape.slice(0, keep));
+    const inner = sizeOf(x.shape.slice(keep));
+    const out = this.allocRaw(op === 'argmax' || op === 'argmin' ? 'int32' : 'float32', outer);
+    if (outer === 0) return out;
+    if (op === 'sum' && keep > 0 && inner > 1 && reducedAxesLeadInMemory(x, keep)) {
+      const acc = this.scratchBlock(outer * 8);
+      this.k.sum_cols_f32(inner, outer, addressOf(x), out.ptr, acc);
+      return out;
+    }
+    this.withContiguous(x, (ptr) => this.k.reduce_rows_f32(REDUCE_CODE.get(op)!, outer, inner, ptr, out.ptr));
+    return out;
+  }
+
+  matmul(a: StridedView, b: StridedView): Storage {
+    if (a.storage.dtype !== 'float32') return this.fallback.run([a, b], (cpu, [x, y]) => cpu.matmul(x!, y!));
+    return matmulF32(this, a, b);
+  }
+
+  gather(x: StridedView, axis: number, indices: StridedView): Storage {
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const D = x.shape[axis]!;
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    const count = sizeOf(indices.shape);
+    const out = this.allocRaw(x.storage.dtype, outer * count * inner);
+    if (out.size === 0) return out;
+    this.withContiguous(x, (xp) =>
+      this.withContiguous(indices, (ip) =>
+        this.k.gather(shiftOf(x.storage.dtype), outer, D, inner, count, xp, ip, out.ptr),
+      ),
+    );
+    return out;
+  }
+
+  scatterAdd(outShape: readonly number[], axis: number, indices: StridedView, src: StridedView): Storage {
+    if (src.storage.dtype !== 'float32') {
+      return this.fallback.run([indices, src], (cpu, [i, s]) => cpu.scatterAdd(outShape, axis, i!, s!));
+    }
+    const out = this.alloc('float32', sizeOf(outShape));
+    const count = sizeOf(indices.shape);
+    if (out.size === 0 || count === 0) return out;
+    const outer = sizeOf(outShape.slice(0, axis));
+    const D = outShape[axis]!;
+    const inner = sizeOf(outShape.slice(axis + 1));
+    this.withContiguous(indices, (ip) =>
+      this.withContiguous(src, (sp) => this.k.scatter_add_f32(outer, D, inner, count, ip, sp, out.ptr)),
+    );
+    return out;
+  }
+
+  logSoftmax(x: StridedView): Storage {
+    return this.softmaxOf(x, true);
+  }
+
+  softmax(x: StridedView): Storage {
+    return this.softmaxOf(x, false);
+  }
+
+  dispose(): void {
+    this.pool?.dispose();
+  }
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────
+  private softmaxOf(x: StridedView, log: boolean): Storage {
+    if (x.storage.dtype !== 'float32') {
+      return this.fallback.run([x], (cpu, [v]) => (log ? cpu.logSoftmax(v!) : cpu.softmax(v!)));
+    }
+    const out = this.allocRaw('float32', sizeOf(x.shape));
+    if (out.size === 0) return out;
+    const n = x.shape[x.shape.length - 1]!;
+    this.withContiguous(x, (ptr) => this.k.softmax_rows_f32(log ? 1 : 0, out.size / n, n, ptr, out.ptr));
+    return out;
+  }
+
+  /** Runs `f` on the address of the view's elements in row-major order (a temporary copy if strided). */
+  private withContiguous(view: StridedView, f: (ptr: number) => void): void {
+    if (isContiguous(view.shape, view.strides)) {
+      f(addressOf(view));
+      return;
+    }
+    const tmp = this.copy(view, view.storage.dtype);
+    try {
+      f((tmp as WasmStorage).ptr);
+    } finally {
+      this.free(tmp);
+    }
+  }
+
+  private moveInto(dstPtr: number, dstStrides: readonly number[], src: StridedView): void {
+    if (sizeOf(src.shape) === 0) return;
+    const rank = this.heap.writeMeta(src.shape, [dstStrides, src.strides]);
+    this.k.move(shiftOf(src.storage.dtype), rank, this.heap.meta, this.heap.offs, dstPtr, addressOf(src));
+  }
+
+  private moveStrided(dst: StridedView, src: StridedView): void {
+    this.moveInto(addressOf(dst), dst.strides, src);
+  }
+
+  /** A reusable scratch block of at least `bytes` (kept per size class, never counted as live). */
+  private scratchBlock(bytes: number): number {
+    const size = Allocator.sizeClass(bytes);
+    let ptr = this.scratch.get(size);
+    if (ptr === undefined) {
+      ptr = this.heap.allocator.alloc(size);
+      this.scratch.set(size, ptr);
+    }
+    return ptr;
+  }
+
+  /** How many threads a product of `macs` multiply-adds should use. */
+  threadsFor(macs: number): number {
+    return this.pool && macs >= this.info.threadMinMacs ? this.pool.size + 1 : 1;
+  }
+
+  /** Runs one share of sgemm calls per thread (share 0 on this thread). */
+  runGemm(shares: readonly (readonly (readonly number[])[])[]): void {
+    const total = shares.reduce((n, s) => n + s.length, 0);
+    const listBlock = Allocator.sizeClass(total * CALL_BYTES);
+    const list = this.heap.allocator.alloc(listBlock);
+    try {
+      const starts: number[] = [];
+      let p = list;
+      for (const share of shares) {
+        starts.push(p);
+        writeCalls(this.heap.i32, p, share as never);
+        p += share.length * CALL_BYTES;
+      }
+      const own = () => this.k.sgemm_list(shares[0]!.length, starts[0]!, this.gemmScratch[0]!);
+      if (shares.length === 1 || !this.pool) own();
+      else {
+        const tasks = shares
+          .slice(1)
+          .map((s, i) => [s.length, starts[i + 1]!, this.gemmScratch[i + 1]!] as const);
+        this.pool.run(tasks, own);
+      }
+    } finally {
+      this.heap.allocator.free(list, listBlock);
+    }
+  }
+}
+
+// True when x is a permuted view of a contiguous block laid out as [reduced axes..., kept axes...]
+// (summing a [N, D] matrix over N: a bias gradient); we then add whole rows.
+function reducedAxesLeadInMemory(x: StridedView, keep: number): boolean {
+  const order = [...x.shape.keys()].slice(keep).concat([...x.shape.keys()].slice(0, keep));
+  const expected = contiguousStrides(order.map((a) => x.shape[a]!));
+  return order.every((axis, i) => x.shape[axis] === 1 || x.strides[axis] === expected[i]);
+}
