@@ -7,15 +7,14 @@
  * [0] state: 0 idle, 1 run, 2 quit · [1] done flag · [2] task count · [3] task list · [4] scratch.
  */
 export const WORKER_SOURCE = `
-const onMessage = (handler) => {
-  if (typeof self === 'undefined') require('node:worker_threads').parentPort.once('message', handler);
-  else self.onmessage = (e) => handler(e.data);
-};
-const post = (msg) => {
-  if (typeof self === 'undefined') require('node:worker_threads').parentPort.postMessage(msg);
-  else self.postMessage(msg);
-};
-onMessage(({ module, memory, slot }) => {
+(async () => {
+  // NOTE: import(), not require(): an eval'd Node worker is CommonJS or ESM depending on the parent
+  const port = typeof self === 'undefined' ? (await import('node:worker_threads')).parentPort : null;
+  const post = (msg) => (port ? port.postMessage(msg) : self.postMessage(msg));
+  const { module, memory, slot } = await new Promise((resolve) => {
+    if (port) port.once('message', resolve);
+    else self.onmessage = (e) => resolve(e.data);
+  });
   const { exports } = new WebAssembly.Instance(module, {
     env: { memory, abort: () => { throw new Error('kernels-wasm worker: abort'); } },
   });
@@ -35,5 +34,5 @@ onMessage(({ module, memory, slot }) => {
       Atomics.notify(ctrl, s + 1);
     }
   }
-});
+})();
 `;
