@@ -1,0 +1,49 @@
+import { SingleBar } from 'cli-progress';
+
+/** Values shown next to the bar. */
+export interface ProgressValues {
+  loss: number;
+  accuracy: number;
+}
+
+/** A training progress bar: one per epoch, updated every step. */
+export interface TrainingProgress {
+  startEpoch(epoch: number, epochs: number, steps: number): void;
+  update(step: number, values: ProgressValues): void;
+  stopEpoch(): void;
+}
+
+/**
+ * A cli-progress bar on stderr showing the running loss and accuracy of the epoch. Shown on a
+ * terminal only (`enabled: 'auto'`), so logs, pipes and tests stay clean.
+ */
+export function trainingProgress(
+  enabled: boolean | 'auto' = 'auto',
+  stream: NodeJS.WriteStream = process.stderr,
+): TrainingProgress {
+  const show = enabled === 'auto' ? Boolean(stream.isTTY) : enabled;
+  let bar: SingleBar | undefined;
+  return {
+    startEpoch(epoch, epochs, steps) {
+      if (!show) return;
+      const width = String(epochs).length;
+      bar = new SingleBar({
+        stream,
+        format: `epoch ${String(epoch).padStart(width)}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc}% | {duration_formatted}`,
+        barsize: 24,
+        hideCursor: true,
+        clearOnComplete: false,
+        noTTYOutput: !stream.isTTY,
+        notTTYSchedule: 5000,
+      });
+      bar.start(steps, 0, { loss: '—', acc: '—' });
+    },
+    update(step, { loss, accuracy }) {
+      bar?.update(step, { loss: loss.toFixed(4), acc: (accuracy * 100).toFixed(1) });
+    },
+    stopEpoch() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}

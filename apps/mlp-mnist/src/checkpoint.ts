@@ -1,0 +1,88 @@
+import { dispose, type NDArray, ValueError } from '@mlblocks/core-tensor';
+import type { Module } from '@mlblocks/nn-layers';
+import { saveSafetensors } from '@mlblocks/nn-layers/node';
+import type { MlpShape } from './model.js';
+import { ACTIVATIONS, type Activation } from './options.js';
+
+/**
+ * What the checkpoint records besides the weights (safetensors metadata is string → string): the
+ * network's shape, so `predict` can rebuild it, the input normalization, and the class names.
+ */
+export function metadataOf(
+  shape: MlpShape,
+  data: { source: string; stats: { mean: number; std: number }; test: { classNames: readonly string[] } },
+  testAccuracy: number,
+): Record<string, string> {
+  return {
+    format: 'mlblocks/mlp-mnist',
+    inputs: String(shape.inputs),
+    hidden: String(shape.hidden),
+    layers: String(shape.layers),
+    activation: shape.activation,
+    classes: String(shape.classes),
+    classNames: JSON.stringify(data.test.classNames),
+    pixelMean: String(data.stats.mean),
+    pixelStd: String(data.stats.std),
+    data: data.source,
+    testAccuracy: String(testAccuracy),
+  };
+}
+
+/** Everything `predict` needs from a checkpoint's metadata. */
+export interface CheckpointInfo {
+  shape: MlpShape;
+  classNames: string[];
+  stats: { mean: number; std: number };
+}
+
+/** Reads the metadata written by `metadataOf`, checking every field. */
+export function infoFromMetadata(metadata: Record<string, string>, path: string): CheckpointInfo {
+  if (metadata.format !== 'mlblocks/mlp-mnist') {
+    throw new ValueError(
+      'predict',
+      `${path} was not written by mlp-mnist (metadata format '${metadata.format}')`,
+    );
+  }
+  const int = (key: string) => {
+    const n = Number(metadata[key]);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new ValueError('predict', `${path}: bad metadata ${key}=${metadata[key]}`);
+    return n;
+  };
+  const activation = metadata.activation as Activation;
+  if (!ACTIVATIONS.includes(activation)) {
+    throw new ValueError('predict', `${path}: unknown activation '${metadata.activation}'`);
+  }
+  const shape = {
+    inputs: int('inputs'),
+    hidden: int('hidden'),
+    layers: int('layers'),
+    activation,
+    classes: int('classes'),
+  };
+  const classNames = JSON.parse(metadata.classNames ?? '[]') as string[];
+  const stats = { mean: Number(metadata.pixelMean), std: Number(metadata.pixelStd) };
+  if (classNames.length !== shape.classes || !(stats.std > 0)) {
+    throw new ValueError('predict', `${path}: inconsistent metadata (class names or pixel statistics)`);
+  }
+  return { shape, classNames, stats };
+}
+
+/**
+ * Saves the model's `stateDict()` as safetensors with `metadata`, from any backend.
+ * NOTE: nn-layers' `saveCheckpoint` and `Module.to('cpu')` read arrays back synchronously, which
+ * the WebGPU backend cannot do; copying each array with `toAsync('cpu')` first works everywhere.
+ */
+export async function saveModel(
+  model: Module,
+  path: string,
+  metadata: Record<string, string>,
+): Promise<void> {
+  const onCpu = new Map<string, NDArray>();
+  for (const [name, array] of model.stateDict()) onCpu.set(name, await array.toAsync('cpu'));
+  try {
+    await saveSafetensors(path, onCpu, metadata);
+  } finally {
+    dispose([...onCpu.values()]);
+  }
+}
