@@ -3,7 +3,8 @@ import { SingleBar } from 'cli-progress';
 /** Values shown next to the bar. */
 export interface ProgressValues {
   loss: number;
-  accuracy: number;
+  /** Omitted where none is measured. */
+  accuracy?: number;
 }
 
 /** A training progress bar: one per epoch, updated every step. */
@@ -29,7 +30,7 @@ export function trainingProgress(
       const width = String(epochs).length;
       bar = new SingleBar({
         stream,
-        format: `epoch ${String(epoch).padStart(width)}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc}% | {duration_formatted}`,
+        format: `epoch ${String(epoch).padStart(width)}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {duration_formatted}`,
         barsize: 24,
         hideCursor: true,
         clearOnComplete: false,
@@ -39,7 +40,10 @@ export function trainingProgress(
       bar.start(steps, 0, { loss: '—', acc: '—' });
     },
     update(step, { loss, accuracy }) {
-      bar?.update(step, { loss: loss.toFixed(4), acc: (accuracy * 100).toFixed(1) });
+      bar?.update(step, {
+        loss: loss.toFixed(4),
+        acc: accuracy === undefined ? '—' : `${(accuracy * 100).toFixed(1)}%`,
+      });
     },
     stopEpoch() {
       bar?.stop();
