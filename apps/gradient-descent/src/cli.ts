@@ -1,5 +1,12 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice, nonNegativeInt, positiveInt, positiveNumber } from 'lesson-kit';
+import {
+  BACKEND_CHOICES,
+  BACKEND_HELP,
+  type BackendChoice,
+  nonNegativeInt,
+  positiveInt,
+  positiveNumber,
+} from 'lesson-kit';
 import { runComparison } from './compare.js';
 import { runLandscape } from './landscape.js';
 
@@ -20,11 +27,7 @@ interface CompareFlags {
 
 function compareOptions(command: Command): Command {
   return command
-    .addOption(
-      new Option('--backend <name>', 'cpu, webgpu, or auto (WebGPU on a hardware adapter, else cpu)')
-        .choices(BACKEND_CHOICES)
-        .default('auto'),
-    )
+    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES).default('auto'))
     .option('--seed <n>', 'seed for the order of the mini-batches', nonNegativeInt, 0)
     .option('--epochs <n>', 'passes over the training data, for each method', positiveInt, 10)
     .option('--batch-size <n>', 'mini-batch size of SGD', positiveInt, 256)

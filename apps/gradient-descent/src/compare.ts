@@ -1,4 +1,5 @@
 import {
+  type BackendChoice,
   formatSeconds,
   loadImageData,
   type PlotFiles,
@@ -43,7 +44,7 @@ export function comparisonSpec(points: LossPoint[], title: string): TopLevelSpec
 
 /** Options of the comparison run. */
 export interface CompareRunOptions extends Omit<CompareOptions, 'backend'> {
-  backend: 'cpu' | 'webgpu' | 'auto';
+  backend: BackendChoice;
   data?: string;
   trainSize?: number;
   testSize?: number;

@@ -2,7 +2,13 @@
  * lesson-kit — what the lesson apps share: the backend switch, the training progress bar, CLI
  * option parsers, metrics and plots rendered from Vega-Lite specs.
  */
-export { BACKEND_CHOICES, type BackendChoice, type SelectedBackend, selectBackend } from './backend.js';
+export {
+  BACKEND_CHOICES,
+  BACKEND_HELP,
+  type BackendChoice,
+  type SelectedBackend,
+  selectBackend,
+} from './backend.js';
 export { type CurvePoint, confusionMatrixSpec, learningCurveSpec } from './charts.js';
 export { formatSeconds, fraction, nonNegativeInt, positiveInt, positiveNumber } from './cli.js';
 export { type Evaluation, evaluateClassifier } from './evaluate.js';

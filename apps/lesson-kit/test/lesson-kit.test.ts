@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getDefaultBackend, listBackends, zeros } from '@mlblocks/core-tensor';
 import { describe, expect, it } from 'vitest';
 import {
   accuracyOf,
@@ -59,6 +60,19 @@ describe('lesson-kit', () => {
   it('selects the CPU backend', async () => {
     const backend = await selectBackend('cpu');
     expect(backend.name).toBe('cpu');
+    expect(getDefaultBackend()).toBe('cpu');
     backend.release();
+  });
+
+  it('auto picks a backend that works and gives the CPU default back on release', async () => {
+    const notices: string[] = [];
+    const backend = await selectBackend('auto', (line) => notices.push(line));
+    expect(['cpu', 'wasm', 'webgpu']).toContain(backend.name);
+    expect(getDefaultBackend()).toBe(backend.name);
+    expect(await zeros([2, 3]).add(1).sum().itemAsync()).toBe(6); // created on the chosen backend
+    backend.release();
+    expect(getDefaultBackend()).toBe('cpu');
+    expect(listBackends()).not.toContain('wasm');
+    expect(listBackends()).not.toContain('webgpu');
   });
 });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, nonNegativeInt, positiveInt, positiveNumber } from 'lesson-kit';
+import { BACKEND_CHOICES, BACKEND_HELP, nonNegativeInt, positiveInt, positiveNumber } from 'lesson-kit';
 import { DEFAULTS, type TrainOptions } from './options.js';
 import { train } from './train.js';
 import { computeWorkedExamples, formatWorkedExamples } from './worked-examples.js';
@@ -26,9 +26,7 @@ export function program(): Command {
     .command('train', { isDefault: true })
     .description('train softmax regression with mini-batch SGD; confusion matrix, templates, learning curves')
     .addOption(
-      new Option('--backend <name>', 'cpu, webgpu, or auto (WebGPU on a hardware adapter, else cpu)')
-        .choices(BACKEND_CHOICES)
-        .default(DEFAULTS.backend),
+      new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES).default(DEFAULTS.backend),
     )
     .option('--seed <n>', 'seed for the initial weights and the shuffling', nonNegativeInt, DEFAULTS.seed)
     .option('--epochs <n>', 'passes over the training data', positiveInt, DEFAULTS.epochs)

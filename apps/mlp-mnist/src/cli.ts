@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, nonNegativeInt, positiveInt, positiveNumber } from 'lesson-kit';
+import { BACKEND_CHOICES, BACKEND_HELP, nonNegativeInt, positiveInt, positiveNumber } from 'lesson-kit';
 import { ACTIVATIONS, DEFAULTS, OPTIMIZERS, SCHEDULES, type TrainOptions } from './options.js';
 import { predict } from './predict.js';
 import { train } from './train.js';
@@ -16,9 +16,7 @@ export function program(): Command {
       'train on the embedded MNIST digits (or an IDX folder), plot the learning curves, save the model',
     )
     .addOption(
-      new Option('--backend <name>', 'cpu, webgpu, or auto (WebGPU on a hardware adapter, else cpu)')
-        .choices(BACKEND_CHOICES)
-        .default(DEFAULTS.backend),
+      new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES).default(DEFAULTS.backend),
     )
     .option('--seed <n>', 'seed for the initial weights and the shuffling', nonNegativeInt, DEFAULTS.seed)
     .option('--hidden <n>', 'neurons per hidden layer', positiveInt, DEFAULTS.hidden)
@@ -65,7 +63,7 @@ export function program(): Command {
     .description('classify a PNG of a handwritten digit (any size; converted to 28×28 like MNIST)')
     .argument('<image>', 'a PNG file')
     .option('--model <file>', 'checkpoint written by train', `${DEFAULTS.outDir}/model.safetensors`)
-    .addOption(new Option('--backend <name>', 'cpu, webgpu, or auto').choices(BACKEND_CHOICES).default('cpu'))
+    .addOption(new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES).default('cpu'))
     .option('--out <folder>', 'where the 28×28 input image is written', DEFAULTS.outDir)
     .action(
       async (image: string, flags: { model: string; backend: TrainOptions['backend']; out: string }) => {

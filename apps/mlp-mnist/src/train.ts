@@ -65,7 +65,7 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
     log(`backend: ${backend.description}`);
     log(`data: ${data.source} — ${data.train.length} training and ${data.test.length} test images`);
     log(
-      `model: ${describeMlp(shape)}; ${options.optimizer === 'adam' ? 'Adam' : `SGD (momentum ${options.momentum})`}, lr ${lr}${options.schedule === 'cosine' ? ' with cosine decay' : ''}, batch ${options.batchSize}, ${options.epochs} epochs, ${options.augment > 0 ? `random shifts ±${options.augment} px` : 'no augmentation'}, seed ${options.seed}\n`,
+      `model: ${describeMlp(shape)}; ${options.optimizer === 'adam' ? 'Adam' : `SGD (momentum ${options.momentum})`}, lr ${lr}${options.schedule === 'cosine' ? ' with cosine decay' : ''}, batch ${options.batchSize}, ${options.epochs} epoch${options.epochs === 1 ? '' : 's'}, ${options.augment > 0 ? `random shifts ±${options.augment} px` : 'no augmentation'}, seed ${options.seed}\n`,
     );
     log(summary(model, [options.batchSize, shape.inputs]).toString());
     log('');
