@@ -5,6 +5,8 @@ import { BackendError, getBackend, registerBackend } from '@mlblocks/core-tensor
 import type { WebGPUBackend } from './backend.js';
 import { createWebGPUBackend } from './create.js';
 
+let dawnInstance: GPU | undefined;
+
 /**
  * Creates the WebGPU backend in Node with Dawn. Needs the optional peer dependency `webgpu`
  * and a Vulkan driver (a GPU's, or Mesa's lavapipe on machines without one).
@@ -25,9 +27,10 @@ export async function createNodeWebGPUBackend(
   for (const [key, value] of Object.entries(dawn.globals)) {
     if (!(key in globalThis)) (globalThis as Record<string, unknown>)[key] = value;
   }
-  const gpu = dawn.create([]);
-  // keep `gpu` referenced as long as the device: if Dawn's object is collected, the process crashes
-  return createWebGPUBackend({ ...options, gpu });
+  // One Dawn instance per process, held for the process's lifetime: if it is garbage-collected
+  // while (or after) devices from it exist, Dawn crashes inside its event processing.
+  dawnInstance ??= dawn.create([]);
+  return createWebGPUBackend({ ...options, gpu: dawnInstance });
 }
 
 /** Options of `useWebGPUIfAvailable`. */
