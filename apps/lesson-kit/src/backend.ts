@@ -49,24 +49,17 @@ export async function selectBackend(
     notice(`auto: no WebGPU (${(error as Error).message.split('\n')[0]})`);
   }
   if (gpu && !SOFTWARE_ADAPTER.test(gpu.adapterDescription)) return useWebGPU(gpu);
-  if (gpu) notice(`auto: the WebGPU adapter is a software one (${gpu.adapterDescription}); passing it over`);
-  // NOTE: a Dawn device stays registered until release() even when unused: destroying it early and
-  // carrying on crashed the process seconds later (std::system_error in a Dawn thread).
-  const keepGpu = gpu ? () => removeIfRegistered('webgpu') : () => {};
+  if (gpu) {
+    notice(`auto: the WebGPU adapter is a software one (${gpu.adapterDescription}); passing it over`);
+    removeIfRegistered('webgpu'); // frees the device
+  }
   try {
-    const wasm = await useWasm();
-    return {
-      ...wasm,
-      release: () => {
-        wasm.release();
-        keepGpu();
-      },
-    };
+    return await useWasm();
   } catch (error) {
     notice(
       `auto: no WebAssembly backend (${(error as Error).message.split('\n')[0]}); using the CPU backend`,
     );
-    return { ...useCpu(), release: keepGpu };
+    return useCpu();
   }
 }
 
