@@ -21,6 +21,13 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+/** Commander argument parser for a number ≥ 0 (e.g. momentum, weight decay). */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n >= 0)) throw new InvalidArgumentError('expected a number ≥ 0');
+  return n;
+}
+
 /** Commander argument parser for a number in [0, 1). */
 export function fraction(value: string): number {
   const n = Number(value);

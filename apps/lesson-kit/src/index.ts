@@ -10,7 +10,14 @@ export {
   selectBackend,
 } from './backend.js';
 export { type CurvePoint, confusionMatrixSpec, learningCurveSpec } from './charts.js';
-export { formatSeconds, fraction, nonNegativeInt, positiveInt, positiveNumber } from './cli.js';
+export {
+  formatSeconds,
+  fraction,
+  nonNegativeInt,
+  nonNegativeNumber,
+  positiveInt,
+  positiveNumber,
+} from './cli.js';
 export { type Evaluation, evaluateClassifier } from './evaluate.js';
 export {
   type EpochRecord,

@@ -1,5 +1,12 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BACKEND_HELP, nonNegativeInt, positiveInt, positiveNumber } from 'lesson-kit';
+import {
+  BACKEND_CHOICES,
+  BACKEND_HELP,
+  nonNegativeInt,
+  nonNegativeNumber,
+  positiveInt,
+  positiveNumber,
+} from 'lesson-kit';
 import { DEFAULTS, type TrainOptions } from './options.js';
 import { train } from './train.js';
 import { computeWorkedExamples, formatWorkedExamples } from './worked-examples.js';
@@ -37,8 +44,13 @@ export function program(): Command {
         .choices(['cosine', 'constant'])
         .default(DEFAULTS.schedule),
     )
-    .option('--momentum <m>', 'SGD momentum (0: plain SGD)', Number, DEFAULTS.momentum)
-    .option('--weight-decay <λ>', 'L2 regularization through SGD weight decay', Number, DEFAULTS.weightDecay)
+    .option('--momentum <m>', 'SGD momentum (0: plain SGD)', nonNegativeNumber, DEFAULTS.momentum)
+    .option(
+      '--weight-decay <λ>',
+      'L2 regularization through SGD weight decay',
+      nonNegativeNumber,
+      DEFAULTS.weightDecay,
+    )
     .option(
       '--data <folder>',
       '"fashion" (Fashion-MNIST from Debian’s dataset-fashion-mnist) or a folder of IDX files; default: the embedded MNIST digits',

@@ -1,5 +1,12 @@
 import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, BACKEND_HELP, nonNegativeInt, positiveInt, positiveNumber } from 'lesson-kit';
+import {
+  BACKEND_CHOICES,
+  BACKEND_HELP,
+  nonNegativeInt,
+  nonNegativeNumber,
+  positiveInt,
+  positiveNumber,
+} from 'lesson-kit';
 import { ACTIVATIONS, DEFAULTS, OPTIMIZERS, SCHEDULES, type TrainOptions } from './options.js';
 import { predict } from './predict.js';
 import { train } from './train.js';
@@ -37,7 +44,7 @@ export function program(): Command {
         .choices(SCHEDULES)
         .default(DEFAULTS.schedule),
     )
-    .option('--momentum <m>', 'momentum of sgd', Number, DEFAULTS.momentum)
+    .option('--momentum <m>', 'momentum of sgd', nonNegativeNumber, DEFAULTS.momentum)
     .option(
       '--augment <pixels>',
       'shift training images randomly by up to this many pixels each epoch (0: off)',
