@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor } from '@mlblocks/autograd';
-import { fromArray, ones } from '@mlblocks/core-tensor';
+import { CpuBackend, fromArray, ones, registerBackend, removeBackend } from '@mlblocks/core-tensor';
 import {
   BatchNorm1d,
   CheckpointFormatError,
@@ -145,5 +145,26 @@ describe('checkpoints', () => {
     expect(b.stateDict().get('layers.0.weight')!.toArraySync()).toEqual(before);
     await writeFile(path, new Uint8Array([1, 2, 3]));
     await expect(loadCheckpoint(b, path)).rejects.toThrow(CheckpointFormatError);
+  });
+});
+
+describe('checkpoints of models on an asynchronous backend', () => {
+  it('saveCheckpoint reads GPU-like arrays back asynchronously', async () => {
+    class AsyncOnly extends CpuBackend {
+      override readSync = undefined as unknown as CpuBackend['readSync'];
+    }
+    registerBackend('async', new AsyncOnly('async'));
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'mlblocks-ckpt-'));
+      const path = join(dir, 'gpu.safetensors');
+      const model = new Sequential(new Linear(3, 2));
+      const expected = model.stateDict().get('layers.0.weight')!.toArraySync();
+      model.to('async');
+      await saveCheckpoint(model, path);
+      const { tensors } = await loadSafetensors(path);
+      expect(tensors.get('layers.0.weight')!.toArraySync()).toEqual(expected);
+    } finally {
+      removeBackend('async');
+    }
   });
 });

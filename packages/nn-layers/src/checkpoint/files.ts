@@ -27,13 +27,30 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   }
 }
 
-/** Saves named arrays as a safetensors file, atomically. */
+/**
+ * Saves named arrays as a safetensors file, atomically. Arrays on backends that read back
+ * asynchronously (WebGPU) are copied to the CPU first.
+ */
 export async function saveSafetensors(
   path: string,
   tensors: ReadonlyMap<string, NDArray>,
   metadata: Record<string, string> = {},
 ): Promise<void> {
-  await writeFileAtomic(path, serializeSafetensors(tensors, metadata));
+  const host = new Map<string, NDArray>();
+  const copies: NDArray[] = [];
+  for (const [name, array] of tensors) {
+    if (array.backend.readSync) host.set(name, array);
+    else {
+      const copy = await array.toAsync('cpu');
+      copies.push(copy);
+      host.set(name, copy);
+    }
+  }
+  try {
+    await writeFileAtomic(path, serializeSafetensors(host, metadata));
+  } finally {
+    for (const c of copies) c.dispose();
+  }
 }
 
 /** Reads and validates a safetensors file (rejected whole if anything is wrong). */
