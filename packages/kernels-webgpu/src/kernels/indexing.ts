@@ -7,6 +7,28 @@ import { bindings, main1d } from './wgsl.js';
 // Both kernels see the contiguous x as [outer, D, inner] and the indices as a flat list of `count`.
 // Meta: [total, count, inner, D, xOffset, indexOffset].
 
+/**
+ * WGSL: splits the gathered-side flat index `i` into (r, j, e) and defines `indexed`, the flat
+ * position in the [outer, D, inner] side that index j selects.
+ */
+const INDEXED_POSITION = `  let count = u32(params[1]);
+  let inner = u32(params[2]);
+  let e = i % inner;
+  let j = (i / inner) % count;
+  let r = i / (inner * count);
+  let indexed = (r * u32(params[3]) + u32(idx[u32(params[5]) + j])) * inner + e;`;
+
+function indexMeta(
+  total: number,
+  count: number,
+  inner: number,
+  D: number,
+  data: StridedView,
+  idx: StridedView,
+): Int32Array {
+  return Int32Array.from([total, count, inner, D, data.offset, idx.offset]);
+}
+
 /** `out[r, j, t] = x[r, idx[j], t]`. */
 export function gather(
   engine: Engine,
@@ -30,19 +52,14 @@ export function gather(
       ]),
       main1d(
         'u32(params[0])',
-        `  let count = u32(params[1]);
-  let inner = u32(params[2]);
-  let e = i % inner;
-  let j = (i / inner) % count;
-  let r = i / (inner * count);
-  let source = (r * u32(params[3]) + u32(idx[u32(params[5]) + j])) * inner + e;
-  out[i] = x[u32(params[4]) + source];`,
+        `${INDEXED_POSITION}
+  out[i] = x[u32(params[4]) + indexed];`,
       ),
     ].join('\n'),
   );
   engine.dispatch(
     kernel,
-    Int32Array.from([total, count, inner, D, x.offset, idx.offset]),
+    indexMeta(total, count, inner, D, x, idx),
     [bufferOf(x), bufferOf(idx), out],
     total,
   );
@@ -68,11 +85,11 @@ export function scatterAdd(
   const add =
     t === 'f32'
       ? `  loop {
-    let old = atomicLoad(&out[dest]);
+    let old = atomicLoad(&out[indexed]);
     let next = bitcast<u32>(bitcast<f32>(old) + v);
-    if (atomicCompareExchangeWeak(&out[dest], old, next).exchanged) { break; }
+    if (atomicCompareExchangeWeak(&out[indexed], old, next).exchanged) { break; }
   }`
-      : `  atomicAdd(&out[dest], ${t === 'u32' ? 'i32(v)' : 'v'});`;
+      : `  atomicAdd(&out[indexed], ${t === 'u32' ? 'i32(v)' : 'v'});`;
   const kernel = engine.kernel(`scatterAdd:${t}`, () =>
     [
       bindings([
@@ -82,12 +99,7 @@ export function scatterAdd(
       ]),
       main1d(
         'u32(params[0])',
-        `  let count = u32(params[1]);
-  let inner = u32(params[2]);
-  let e = i % inner;
-  let j = (i / inner) % count;
-  let r = i / (inner * count);
-  let dest = (r * u32(params[3]) + u32(idx[u32(params[5]) + j])) * inner + e;
+        `${INDEXED_POSITION}
   let v = src[u32(params[4]) + i];
 ${add}`,
       ),
@@ -95,7 +107,7 @@ ${add}`,
   );
   engine.dispatch(
     kernel,
-    Int32Array.from([total, count, inner, D, src.offset, idx.offset]),
+    indexMeta(total, count, inner, D, src, idx),
     [bufferOf(src), bufferOf(idx), out],
     total,
   );
