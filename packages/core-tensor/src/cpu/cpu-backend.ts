@@ -14,7 +14,6 @@ import { CpuStorage } from './cpu-storage.js';
 import { assignStrided, binaryInto, unaryInto, whereInto } from './elementwise.js';
 import { gatherInto, scatterAddInto } from './indexing.js';
 import { matmulInto } from './matmul.js';
-import { matmulReferenceInto } from './matmul-reference.js';
 import { reduceInto } from './reduce.js';
 import { softmaxInto } from './softmax.js';
 
@@ -106,8 +105,7 @@ export class CpuBackend implements Backend {
   matmul(a: StridedView, b: StridedView): Storage {
     const rank = a.shape.length;
     const out = this.alloc(a.storage.dtype, sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
-    if (a.storage.dtype === 'float64') matmulReferenceInto(a, b, out.data);
-    else matmulInto(a, b, out.data);
+    matmulInto(a, b, out.data);
     return out;
   }
 
