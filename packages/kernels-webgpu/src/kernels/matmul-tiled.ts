@@ -1,3 +1,4 @@
+import { matmulOperands } from './matmul-operands.js';
 import { bindings } from './wgsl.js';
 
 /**
@@ -22,24 +23,7 @@ var<workgroup> Bs: array<array<f32, ${TILED_SPAN}>, ${TK}>; // [k][col]
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let M = params[0];
-  let N = params[1];
-  let K = params[2];
-  let batchRank = params[9];
-  var aBase = params[3];
-  var bBase = params[4];
-  var rem = i32(wg.z);
-  for (var d = batchRank - 1; d >= 0; d = d - 1) {
-    let dim = params[10 + d];
-    let idx = rem % dim;
-    rem = rem / dim;
-    aBase = aBase + idx * params[10 + batchRank + d];
-    bBase = bBase + idx * params[10 + 2 * batchRank + d];
-  }
-  let aRs = params[5];
-  let aCs = params[6];
-  let bRs = params[7];
-  let bCs = params[8];
+${matmulOperands('wg.z')}
   let tileRow = i32(wg.y) * ${TILED_SPAN};
   let tileCol = i32(wg.x) * ${TILED_SPAN};
   let flat = i32(lid.y * 16u + lid.x);

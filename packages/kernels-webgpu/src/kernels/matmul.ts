@@ -1,6 +1,7 @@
 import type { StridedView } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from './elementwise.js';
+import { matmulOperands } from './matmul-operands.js';
 import { TILED_SOURCE, TILED_SPAN } from './matmul-tiled.js';
 import { bindings } from './wgsl.js';
 
@@ -11,8 +12,8 @@ import { bindings } from './wgsl.js';
  * outputs in registers and streams A's rows and B's columns — what runs best on CPU-backed
  * adapters (lavapipe runs invocations as SIMD lanes; workgroup barriers are expensive there).
  * A workgroup of 8×8 invocations covers a 32×32 output tile; the grid's z axis is the batch.
- *
- * Meta: [M, N, K, aOff, bOff, aRs, aCs, bRs, bCs, batchRank, batchShape…, aBatchStrides…, bBatchStrides…]
+
+ * Metadata layout: see matmul-operands.ts.
  */
 const TILE = 8;
 const BLOCK = 4;
@@ -25,28 +26,10 @@ const source = (vec4B: boolean) => `${bindings([
 
 @compute @workgroup_size(${TILE}, ${TILE})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let M = params[0];
-  let N = params[1];
-  let K = params[2];
+${matmulOperands('gid.z')}
   let row0 = i32(gid.y) * ${BLOCK};
   let col0 = i32(gid.x) * ${BLOCK};
   if (row0 >= M || col0 >= N) { return; }
-  // batch offsets from the batch index (broadcast batch axes have stride 0)
-  let batchRank = params[9];
-  var aBase = params[3];
-  var bBase = params[4];
-  var rem = i32(gid.z);
-  for (var d = batchRank - 1; d >= 0; d = d - 1) {
-    let dim = params[10 + d];
-    let idx = rem % dim;
-    rem = rem / dim;
-    aBase = aBase + idx * params[10 + batchRank + d];
-    bBase = bBase + idx * params[10 + 2 * batchRank + d];
-  }
-  let aRs = params[5];
-  let aCs = params[6];
-  let bRs = params[7];
-  let bCs = params[8];
   // clamp edge rows/columns to valid ones: their results are computed but never stored
   var ar: array<i32, ${BLOCK}>;
   var bc: array<i32, ${BLOCK}>;
