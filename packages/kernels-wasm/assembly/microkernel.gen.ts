@@ -4,7 +4,7 @@ export const NR = 8;
 
 /**
  * C[4×8] (row stride ldc bytes) = (accumulate ? C : 0) + packedA[kc×4] · packedB[kc×8].
- * packedA holds A column by column (k-major, MR values per k), packedB row by row (NR per k).
+ * packedA holds A column by column (k-major, MR pre-broadcast v128s per k), packedB row by row (NR per k).
  */
 export function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0);
@@ -18,19 +18,19 @@ export function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accum
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb, 0);
     const b1 = v128.load(pb, 16);
-    const a0 = v128.load32_splat(pa, 0);
+    const a0 = v128.load(pa, 0);
     c00 = madd(a0, b0, c00);
     c01 = madd(a0, b1, c01);
-    const a1 = v128.load32_splat(pa, 4);
+    const a1 = v128.load(pa, 16);
     c10 = madd(a1, b0, c10);
     c11 = madd(a1, b1, c11);
-    const a2 = v128.load32_splat(pa, 8);
+    const a2 = v128.load(pa, 32);
     c20 = madd(a2, b0, c20);
     c21 = madd(a2, b1, c21);
-    const a3 = v128.load32_splat(pa, 12);
+    const a3 = v128.load(pa, 48);
     c30 = madd(a3, b0, c30);
     c31 = madd(a3, b1, c31);
-    pa += 16;
+    pa += 64;
     pb += 32;
   }
   if (accumulate) {

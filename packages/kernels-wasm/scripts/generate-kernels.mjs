@@ -23,7 +23,7 @@ function microkernel() {
   lines.push(
     '/**',
     ` * C[${MR}×${NR}] (row stride ldc bytes) = (accumulate ? C : 0) + packedA[kc×${MR}] · packedB[kc×${NR}].`,
-    ' * packedA holds A column by column (k-major, MR values per k), packedB row by row (NR per k).',
+    ' * packedA holds A column by column (k-major, MR pre-broadcast v128s per k), packedB row by row (NR per k).',
     ' */',
     'export function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: bool): void {',
   );
@@ -31,10 +31,10 @@ function microkernel() {
   lines.push('  for (let k = 0; k < kc; k++) {');
   for (let j = 0; j < V; j++) lines.push(`    const b${j} = v128.load(pb, ${16 * j});`);
   for (let i = 0; i < MR; i++) {
-    lines.push(`    const a${i} = v128.load32_splat(pa, ${4 * i});`);
+    lines.push(`    const a${i} = v128.load(pa, ${16 * i});`);
     for (let j = 0; j < V; j++) lines.push(`    c${i}${j} = madd(a${i}, b${j}, c${i}${j});`);
   }
-  lines.push(`    pa += ${4 * MR};`, `    pb += ${4 * NR};`, '  }');
+  lines.push(`    pa += ${16 * MR};`, `    pb += ${4 * NR};`, '  }');
   lines.push('  if (accumulate) {');
   for (let i = 0; i < MR; i++)
     for (let j = 0; j < V; j++)
