@@ -111,3 +111,43 @@ export function softmax_rows_f32(log: bool, rows: i32, n: i32, x: usize, out: us
     }
   }
 }
+
+/**
+ * out[o, c] = op over m of x[o, m, c], for a contiguous [outer, mid, inner] block: a reduction
+ * over middle axes (a pooling window's taps, a batch of bias gradients) read row by row, with no
+ * transposing copy. sum accumulates in float64 (`acc`: inner × 8 bytes); max/min propagate NaN.
+ */
+export function reduce_mid_f32(
+  op: i32,
+  outer: i32,
+  mid: i32,
+  inner: i32,
+  x: usize,
+  out: usize,
+  acc: usize,
+): void {
+  const isMax = op === 2;
+  for (let o = 0; o < outer; o++) {
+    const block = x + ((<usize>o * <usize>mid * <usize>inner) << 2);
+    const dst = out + ((<usize>o * <usize>inner) << 2);
+    if (op === 0) {
+      sum_cols_f32(mid, inner, block, dst, acc);
+      continue;
+    }
+    memory.copy(dst, block, (<usize>inner) << 2);
+    for (let m = 1; m < mid; m++) {
+      const row = block + ((<usize>m * <usize>inner) << 2);
+      let c = 0;
+      for (; c + 4 <= inner; c += 4) {
+        const p = dst + ((<usize>c) << 2);
+        const v = v128.load(row + ((<usize>c) << 2));
+        v128.store(p, isMax ? f32x4.max(v128.load(p), v) : f32x4.min(v128.load(p), v));
+      }
+      for (; c < inner; c++) {
+        const p = dst + ((<usize>c) << 2);
+        const v = load<f32>(row + ((<usize>c) << 2));
+        store<f32>(p, isMax ? max<f32>(load<f32>(p), v) : min<f32>(load<f32>(p), v));
+      }
+    }
+  }
+}

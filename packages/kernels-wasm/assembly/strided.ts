@@ -124,7 +124,8 @@ export function where(
     const c0 = at(c, offs, 0, 0);
     const a0 = at(a, offs, 1, shift);
     const b0 = at(b, offs, 2, shift);
-    if (shift === 2) {
+    if (shift === 2 && cs === 1 && as <= 1 && bs <= 1) selectRun(c0, a0, as, b0, bs, o, n);
+    else if (shift === 2) {
       for (let i = 0; i < n; i++) {
         const v = load<u8>(c0 + <usize>(i * cs))
           ? load<u32>(a0 + ((<usize>(i * as)) << 2))
@@ -148,4 +149,48 @@ export function where(
     }
     o += (<usize>n) << shift;
   } while (step(rank, meta, 3, offs));
+}
+
+// where over a run with a contiguous byte condition and 4-byte operands that are contiguous or a
+// broadcast scalar (stride 0) — ReLU's gradient, masking — four lanes at a time.
+function selectRun(c0: usize, a0: usize, as: i32, b0: usize, bs: i32, o: usize, n: i32): void {
+  const aSplat = i32x4.splat(load<i32>(a0));
+  const bSplat = i32x4.splat(load<i32>(b0));
+  const zero = i32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const bytes = v128.load32_zero(c0 + <usize>i);
+    const mask = i32x4.ne(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes)), zero);
+    const va = as ? v128.load(a0 + ((<usize>i) << 2)) : aSplat;
+    const vb = bs ? v128.load(b0 + ((<usize>i) << 2)) : bSplat;
+    v128.store(o + ((<usize>i) << 2), v128.bitselect(va, vb, mask));
+  }
+  for (; i < n; i++) {
+    const v = load<u8>(c0 + <usize>i)
+      ? load<u32>(a0 + ((<usize>(i * as)) << 2))
+      : load<u32>(b0 + ((<usize>(i * bs)) << 2));
+    store<u32>(o + ((<usize>i) << 2), v);
+  }
+}
+
+/**
+ * out (contiguous float32) = src (contiguous) converted exactly: bytes (bool, uint8) when
+ * `fromShift` is 0, int32 when it is 2 (int32 beyond 2^24 rounds to nearest, as in JavaScript).
+ */
+export function to_f32(fromShift: i32, n: i32, src: usize, out: usize): void {
+  let i = 0;
+  if (fromShift === 0) {
+    for (; i + 4 <= n; i += 4) {
+      const bytes = v128.load32_zero(src + <usize>i);
+      const ints = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(bytes));
+      v128.store(out + ((<usize>i) << 2), f32x4.convert_i32x4_u(ints));
+    }
+    for (; i < n; i++) store<f32>(out + ((<usize>i) << 2), <f32>load<u8>(src + <usize>i));
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      const ints = v128.load(src + ((<usize>i) << 2));
+      v128.store(out + ((<usize>i) << 2), f32x4.convert_i32x4_s(ints));
+    }
+    for (; i < n; i++) store<f32>(out + ((<usize>i) << 2), <f32>load<i32>(src + ((<usize>i) << 2)));
+  }
 }

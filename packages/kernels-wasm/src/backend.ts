@@ -128,7 +128,14 @@ export class WasmBackend implements Backend {
   }
 
   copy(x: StridedView, dtype: DType): Storage {
-    if (dtype !== x.storage.dtype) return this.fallback.run([x], (cpu, [v]) => cpu.copy(v!, dtype));
+    const from = x.storage.dtype;
+    if (dtype === 'float32' && from !== 'float64' && from !== 'float32' && isContiguous(x.shape, x.strides)) {
+      // masks (bool) and labels (int32) become float32 in wasm: exact, like the CPU's conversion
+      const out = this.allocRaw('float32', sizeOf(x.shape));
+      if (out.size > 0) this.k.to_f32(shiftOf(from), out.size, addressOf(x), out.ptr);
+      return out;
+    }
+    if (dtype !== from) return this.fallback.run([x], (cpu, [v]) => cpu.copy(v!, dtype));
     const out = this.allocRaw(dtype, sizeOf(x.shape));
     this.moveInto(out.ptr, contiguousStrides(x.shape), x);
     return out;
@@ -208,9 +215,11 @@ export class WasmBackend implements Backend {
     const inner = sizeOf(x.shape.slice(keep));
     const out = this.allocRaw(op === 'argmax' || op === 'argmin' ? 'int32' : 'float32', outer);
     if (outer === 0) return out;
-    if (op === 'sum' && keep > 0 && inner > 1 && reducedAxesLeadInMemory(x, keep)) {
-      const acc = this.scratchBlock(outer * 8);
-      this.k.sum_cols_f32(inner, outer, addressOf(x), out.ptr, acc);
+    const middle = op === 'sum' || op === 'max' || op === 'min' ? middleReduction(x, keep) : null;
+    if (middle && middle.mid > 1) {
+      const acc = this.scratchBlock(middle.inner * 8);
+      const { outer: o, mid, inner: i } = middle;
+      this.k.reduce_mid_f32(REDUCE_CODE.get(op)!, o, mid, i, addressOf(x), out.ptr, acc);
       return out;
     }
     this.withContiguous(x, (ptr) => this.k.reduce_rows_f32(REDUCE_CODE.get(op)!, outer, inner, ptr, out.ptr));
@@ -229,10 +238,13 @@ export class WasmBackend implements Backend {
     const count = sizeOf(indices.shape);
     const out = this.allocRaw(x.storage.dtype, outer * count * inner);
     if (out.size === 0) return out;
+    const shift = shiftOf(x.storage.dtype);
     this.withContiguous(x, (xp) =>
-      this.withContiguous(indices, (ip) =>
-        this.k.gather(shiftOf(x.storage.dtype), outer, D, inner, count, xp, ip, out.ptr),
-      ),
+      this.withContiguous(indices, (ip) => {
+        const runs = inner === 1 && shift === 2 ? this.indexRuns(ip, count) : null;
+        if (runs) this.k.gather_runs32(outer, D, count, runs.count, runs.ptr, xp, out.ptr);
+        else this.k.gather(shift, outer, D, inner, count, xp, ip, out.ptr);
+      }),
     );
     return out;
   }
@@ -248,7 +260,11 @@ export class WasmBackend implements Backend {
     const D = outShape[axis]!;
     const inner = sizeOf(outShape.slice(axis + 1));
     this.withContiguous(indices, (ip) =>
-      this.withContiguous(src, (sp) => this.k.scatter_add_f32(outer, D, inner, count, ip, sp, out.ptr)),
+      this.withContiguous(src, (sp) => {
+        const runs = inner === 1 ? this.indexRuns(ip, count) : null;
+        if (runs) this.k.scatter_add_runs_f32(outer, D, count, runs.count, runs.ptr, sp, out.ptr);
+        else this.k.scatter_add_f32(outer, D, inner, count, ip, sp, out.ptr);
+      }),
     );
     return out;
   }
@@ -301,6 +317,16 @@ export class WasmBackend implements Backend {
     this.moveInto(addressOf(dst), dst.strides, src);
   }
 
+  /**
+   * The index list as runs of consecutive positions (in a scratch block), or null when its runs
+   * are too short (< 2 on average) for copying by runs to beat one element per index.
+   */
+  private indexRuns(idx: number, count: number): { ptr: number; count: number } | null {
+    const ptr = this.scratchBlock(count * 12);
+    const runCount = this.k.index_runs(count, idx, ptr);
+    return runCount * 2 <= count ? { ptr, count: runCount } : null;
+  }
+
   /** A reusable scratch block of at least `bytes` (kept per size class, never counted as live). */
   private scratchBlock(bytes: number): number {
     const size = Allocator.sizeClass(bytes);
@@ -344,10 +370,22 @@ export class WasmBackend implements Backend {
   }
 }
 
-// True when x is a permuted view of a contiguous block laid out as [reduced axes..., kept axes...]
-// (summing a [N, D] matrix over N: a bias gradient); we then add whole rows.
-function reducedAxesLeadInMemory(x: StridedView, keep: number): boolean {
-  const order = [...x.shape.keys()].slice(keep).concat([...x.shape.keys()].slice(0, keep));
-  const expected = contiguousStrides(order.map((a) => x.shape[a]!));
-  return order.every((axis, i) => x.shape[axis] === 1 || x.strides[axis] === expected[i]);
+/**
+ * When the view reduced over its trailing `rank − keep` axes is a contiguous block laid out as
+ * [some kept axes, the reduced axes, the other kept axes] in memory — a reduction over middle axes,
+ * such as a pooling window's taps or the batch axis of a bias gradient — its three sizes; else
+ * null (the reduced axes already trail in memory, or the view is not one block).
+ */
+function middleReduction(x: StridedView, keep: number): { outer: number; mid: number; inner: number } | null {
+  const kept = [...x.shape.keys()].slice(0, keep);
+  const reduced = [...x.shape.keys()].slice(keep);
+  const size = (axes: number[]) => axes.reduce((n, a) => n * x.shape[a]!, 1);
+  for (let split = 0; split < keep; split++) {
+    const order = [...kept.slice(0, split), ...reduced, ...kept.slice(split)];
+    const expected = contiguousStrides(order.map((a) => x.shape[a]!));
+    if (order.every((axis, i) => x.shape[axis] === 1 || x.strides[axis] === expected[i])) {
+      return { outer: size(kept.slice(0, split)), mid: size(reduced), inner: size(kept.slice(split)) };
+    }
+  }
+  return null;
 }

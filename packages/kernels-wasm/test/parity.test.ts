@@ -218,6 +218,36 @@ describe(`wasm parity with the CPU backend (relaxed SIMD: ${wasm.info.relaxedSim
     parity([rn(5, 7).cast('float64')], (a) => a.sum(1));
   });
 
+  it('reductions over middle axes read rows in place (sum, max, min; NaN propagates)', () => {
+    const x = rn(2, 3, 4, 5);
+    for (const axes of [1, 2, [1, 2]]) {
+      parity([x], (a) => a.sum(axes), 1e-6);
+      parity([x], (a) => a.max(axes));
+      parity([x], (a) => a.min(axes, true));
+    }
+    parity([rn(6, 4, 7)], (a) => a.transpose(0, 2).transpose(0, 2).max(1)); // a view of the same layout
+    parity([rn(5, 9, 3)], (a) => a.slice(null, [1, 8]).max(1)); // strided: not one block
+    const withNaN = rn(3, 4, 6);
+    withNaN.slice(1, 2, 3).assign(Number.NaN);
+    parity([withNaN], (a) => stack([a.max(1), a.min(1), a.sum(1)]), 1e-6);
+  });
+
+  it('gather and scatter-add by runs of consecutive indices (im2col), masks and casts by SIMD', () => {
+    const runs = fromArray([0, 1, 2, 3, 4, 9, 10, 5, 6, 7, 8, 2, 3, 20, 21, 22], { dtype: 'int32' });
+    parity([rn(3, 23), runs], (a, i) => a.indexSelect(1, i));
+    parity([rn(3, 16), runs], (g, i) => zeros([3, 23], { backend: g.backend.name }).indexAdd(1, i, g));
+    parity([rn(2, 5, 23), runs], (a, i) => a.reshape(10, 23).indexSelect(1, i).reshape(2, 5, 16));
+    for (const n of [1, 4, 7, 66]) {
+      const x = rn(n);
+      parity([x], (a) => where(a.gt(0), a, 0));
+      parity([x, rn(n)], (a, b) => where(a.lt(0.3), b, a));
+      parity([x], (a) => a.gt(0).cast('float32'));
+      parity([randint(-70000, 70000, [n])], (a) => a.cast('float32'));
+      parity([randint(0, 255, [n]).cast('uint8')], (a) => a.cast('float32'));
+    }
+    parity([randint(-9, 9, [5, 6])], (a) => a.transpose().cast('float32')); // strided: CPU path
+  });
+
   it('softmax and log-softmax, stable for logits like 1e4', () => {
     for (const shape of [[1], [65], [5, 130], [2, 3, 7]]) {
       parity([rn(...shape).mul(5)], (a) => a.softmax(), 1e-6);

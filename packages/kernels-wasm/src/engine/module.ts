@@ -30,8 +30,37 @@ export interface KernelExports {
     src: number,
     out: number,
   ): void;
+  index_runs(count: number, idx: number, runs: number): number;
+  gather_runs32(
+    outer: number,
+    D: number,
+    count: number,
+    runCount: number,
+    runs: number,
+    x: number,
+    out: number,
+  ): void;
+  scatter_add_runs_f32(
+    outer: number,
+    D: number,
+    count: number,
+    runCount: number,
+    runs: number,
+    src: number,
+    out: number,
+  ): void;
+  to_f32(fromShift: number, n: number, src: number, out: number): void;
   reduce_rows_f32(op: number, rows: number, n: number, x: number, out: number): void;
   sum_cols_f32(rows: number, cols: number, x: number, out: number, acc: number): void;
+  reduce_mid_f32(
+    op: number,
+    outer: number,
+    mid: number,
+    inner: number,
+    x: number,
+    out: number,
+    acc: number,
+  ): void;
   softmax_rows_f32(log: number, rows: number, n: number, x: number, out: number): void;
   unary_f32(op: number, rank: number, meta: number, offs: number, x: number, out: number): void;
   binary_f32(
