@@ -1,221 +1,92 @@
-// Matmul GFLOP/s (256–1024) and one MLP training step (784-256-10, batch 128) on this backend
-// (1 and 2 threads), our CPU reference and TensorFlow.js's wasm / cpu backends, in one run, as
-// ratios and % of the machine's fp32 peak. Run: pnpm bench (in packages/kernels-wasm); add
-// `node --experimental-wasm-relaxed-simd` on Node 20 for the FMA build. No thresholds: a measurement.
+// kernels-wasm bench: matmul GFLOP/s (256–1024), one MLP training step (784-256-10, batch 128) and
+// one CNN training step (batch 64, 3×3 convs 1→32→64 on 28×28) on this backend (1 and 2 threads;
+// with and without relaxed SIMD), our CPU and WebGPU backends, and TensorFlow.js's wasm / cpu /
+// webgpu backends — one run, as ratios and % of the machine's fp32 peak. No thresholds: a measurement.
+// Run: pnpm bench (in packages/kernels-wasm). BENCH_SIZES=512,1024 BENCH_NO_TFJS=1 BENCH_NO_WEBGPU=1
+// BENCH_NO_CNN=1 trim it; BENCH_PEAK_GFLOPS sets the peak.
 import { availableParallelism, cpus } from 'node:os';
-import { noGrad, softmaxCrossEntropy, tensor } from '@mlblocks/autograd';
-import { Generator, type NDArray, randint, randn, registerBackend, tidy } from '@mlblocks/core-tensor';
+import { setFlagsFromString } from 'node:v8';
+import {
+  columnsOf,
+  loadTfjs,
+  mlblocksRunner,
+  type Plan,
+  type Runner,
+  ratioTable,
+  runAll,
+  tfjsRunner,
+} from '@mlblocks/bench-kit';
+import { registerBackend } from '@mlblocks/core-tensor';
 import { buildWasm } from '../scripts/build-wasm.mjs';
-import { loadTfjs, type Tfjs } from './peers.js';
+
+// Relaxed SIMD (f32x4.relaxed_madd → one FMA instruction) is on by default in Node ≥ 22 and in
+// browsers; Node 20's V8 has it behind this flag, the same as `node --experimental-wasm-relaxed-simd`.
+// It must be set before any wasm is compiled.
+if (process.env.BENCH_RELAXED !== '0') setFlagsFromString('--experimental-wasm-relaxed-simd');
+process.env.XDG_RUNTIME_DIR ??= '/tmp'; // Dawn (WebGPU) needs it
 
 await buildWasm();
 const { createWasmBackend } = await import('@mlblocks/kernels-wasm');
 
-const SIZES = (process.env.BENCH_SIZES ?? '256,512,1024').split(',').map(Number);
+const plan: Plan = {
+  sizes: (process.env.BENCH_SIZES ?? '256,512,1024').split(',').map(Number),
+  mlp: true,
+  cnn: !process.env.BENCH_NO_CNN,
+};
 // 2 cores × 3.6 GHz × 2 FMA pipes × 8 fp32 lanes × 2 flops (Zen 4, 256-bit datapath): ≈ 232 GFLOP/s
 const PEAK = Number(process.env.BENCH_PEAK_GFLOPS ?? 232);
-const gen = new Generator(0);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Median seconds per call of a step, after warm-up, for about `budget` seconds. */
-async function time(step: () => Promise<void>, budget = 1.5, minReps = 3): Promise<number> {
-  await step();
-  await step();
-  const samples: number[] = [];
-  const start = performance.now();
-  while (samples.length < minReps || (performance.now() - start) / 1000 < budget) {
-    const t0 = performance.now();
-    await step();
-    samples.push((performance.now() - t0) / 1000);
-    if (samples.length >= 50) break;
-  }
-  return median(samples);
-}
-
-/** How many back-to-back calls fill about 0.2 s, from the time of one (after a warm-up call). */
-async function repsFor(once: () => Promise<void>): Promise<number> {
-  await once();
-  const t0 = performance.now();
-  await once();
-  const seconds = (performance.now() - t0) / 1000;
-  return Math.min(200, Math.max(1, Math.round(0.2 / seconds)));
-}
-
-type Runner = {
-  name: string;
-  matmul: (n: number) => Promise<number | null>;
-  mlp: () => Promise<number | null>;
-};
-
-function ours(backend: string, label: string): Runner {
-  return {
-    name: label,
-    async matmul(n) {
-      const a = randn([n, n], { generator: gen }).to(backend);
-      const b = randn([n, n], { generator: gen }).to(backend);
-      const reps = await repsFor(async () => {
-        const c = a.matmul(b);
-        await c.data();
-        c.dispose();
-      });
-      const t = await time(async () => {
-        let last: NDArray | null = null;
-        for (let i = 0; i < reps; i++) {
-          last?.dispose();
-          last = a.matmul(b);
-        }
-        await last!.data();
-        last!.dispose();
-      });
-      a.dispose();
-      b.dispose();
-      return (2 * n ** 3 * reps) / t / 1e9;
-    },
-    async mlp() {
-      const x = tensor(randn([128, 784], { generator: gen }).to(backend));
-      const y = randint(0, 10, [128], { generator: gen }).to(backend);
-      const params = [
-        randn([784, 256], { generator: gen }).mul(0.05),
-        randn([256], { generator: gen }).mul(0),
-        randn([256, 10], { generator: gen }).mul(0.05),
-        randn([10], { generator: gen }).mul(0),
-      ].map((p) => tensor(p.to(backend), { requiresGrad: true }));
-      const [w1, b1, w2, b2] = params as [
-        ReturnType<typeof tensor>,
-        ReturnType<typeof tensor>,
-        ReturnType<typeof tensor>,
-        ReturnType<typeof tensor>,
-      ];
-      return time(async () => {
-        const loss = tidy(() => {
-          const l = softmaxCrossEntropy(x.matmul(w1).add(b1).relu().matmul(w2).add(b2), y);
-          l.backward();
-          noGrad(() => {
-            for (const p of params) p.assign(p.array.sub(p.grad!.array.mul(0.1)));
-          });
-          for (const p of params) p.zeroGrad();
-          return l.detach();
-        });
-        await loss.itemAsync();
-        loss.dispose();
-      });
-    },
-  };
-}
-
-type TF = ReturnType<Tfjs['matMul']>;
-
-function tfjs(name: string, tf: Tfjs): Runner {
-  return {
-    name: `tfjs ${name} (1 thread)`,
-    async matmul(n) {
-      await tf.setBackend(name); // one global TF.js engine: select this runner's backend
-      const a = tf.randomNormal([n, n]);
-      const b = tf.randomNormal([n, n]);
-      const reps = await repsFor(async () => {
-        const c = tf.matMul(a, b);
-        await c.data();
-        c.dispose();
-      });
-      const t = await time(async () => {
-        let last: TF | null = null;
-        for (let i = 0; i < reps; i++) {
-          last?.dispose();
-          last = tf.matMul(a, b);
-        }
-        await last!.data();
-        last!.dispose();
-      });
-      tf.dispose([a, b]);
-      return (2 * n ** 3 * reps) / t / 1e9;
-    },
-    async mlp() {
-      await tf.setBackend(name);
-      const x = tf.randomNormal([128, 784]);
-      const y = tf.oneHot(tf.randomUniform([128], 0, 10, 'int32'), 10);
-      const w1 = tf.variable(tf.randomNormal([784, 256], 0, 0.05));
-      const b1 = tf.variable(tf.zeros([256]));
-      const w2 = tf.variable(tf.randomNormal([256, 10], 0, 0.05));
-      const b2 = tf.variable(tf.zeros([10]));
-      const opt = tf.train.sgd(0.1);
-      return time(async () => {
-        const loss = opt.minimize(
-          () =>
-            tf.losses.softmaxCrossEntropy(
-              y,
-              tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2),
-            ),
-          true,
-        );
-        await loss!.data();
-        loss!.dispose();
-      });
-    },
-  };
-}
 
 async function main() {
   const one = await createWasmBackend({ threads: 1 });
+  const simdOnly = await createWasmBackend({ threads: 1, relaxedSimd: false, name: 'wasm-simd' });
   const two = await createWasmBackend({ threads: 2, name: 'wasm2' });
   registerBackend('wasm', one);
+  registerBackend('wasm-simd', simdOnly);
   registerBackend('wasm2', two);
+  const isa = one.info.relaxedSimd ? 'relaxed SIMD' : 'SIMD';
   console.log(
     `kernels-wasm bench · Node ${process.version} · ${cpus()[0]?.model} (${availableParallelism()} cores) · ` +
-      `relaxed SIMD: ${one.info.relaxedSimd} · peak ${PEAK} GFLOP/s`,
+      `relaxed SIMD available: ${one.info.relaxedSimd} · peak ${PEAK} GFLOP/s`,
   );
   const runners: Runner[] = [
-    ours('wasm', 'mlblocks wasm 1 thread'),
-    ours('wasm2', 'mlblocks wasm 2 threads'),
+    mlblocksRunner('wasm', `mlblocks wasm 1 thread (${isa})`),
+    mlblocksRunner('wasm2', `mlblocks wasm 2 threads (${isa})`),
   ];
-  runners.push(ours('cpu', 'mlblocks cpu'));
-  for (const name of ['wasm', 'cpu'] as const) {
-    if (process.env.BENCH_NO_TFJS) break;
-    const tf = await loadTfjs(name);
-    if (typeof tf === 'string') console.log(`tfjs ${name}: not run (${tf})`);
-    else runners.push(tfjs(name, tf));
-  }
-  const results = new Map<string, (number | null)[]>();
-  for (const r of runners) {
-    const values: (number | null)[] = [];
-    for (const n of SIZES) values.push(await r.matmul(n));
-    const stepSeconds = await r.mlp().catch((error: Error) => {
-      console.log(`${r.name}: MLP step not run (${error.message.split('\n')[0]})`);
-      return null;
-    });
-    values.push(stepSeconds === null ? null : 128 / stepSeconds);
-    results.set(r.name, values);
-  }
-  const rows: string[][] = [];
-  for (const [base, label] of [
-    [runners[0]!.name, '1 thread'],
-    [runners[1]!.name, '2 threads'],
-  ] as const) {
-    rows.length = 0;
-    const b = results.get(base)!;
-    for (const [name, values] of results) {
-      rows.push([
-        name,
-        ...values.map((v, i) => {
-          if (v === null) return '—';
-          const pct = i < SIZES.length ? ` ${((100 * v) / PEAK).toFixed(0)}%` : '';
-          return `${v.toFixed(i === SIZES.length ? 0 : 1)}${pct} (${(b[i]! / v).toFixed(2)}×)`;
-        }),
-      ]);
+  if (one.info.relaxedSimd) runners.push(mlblocksRunner('wasm-simd', 'mlblocks wasm 1 thread (SIMD)'));
+  runners.push(mlblocksRunner('cpu', 'mlblocks cpu'));
+
+  let gpu: GPU | null = null;
+  if (!process.env.BENCH_NO_WEBGPU) {
+    try {
+      const { createNodeWebGPUBackend } = await import('@mlblocks/kernels-webgpu/node');
+      const webgpu = await createNodeWebGPUBackend();
+      registerBackend('webgpu', webgpu);
+      gpu = webgpu.gpu;
+      console.log(`WebGPU adapter: ${webgpu.adapterDescription}`);
+      runners.push(mlblocksRunner('webgpu', 'mlblocks webgpu'));
+    } catch (error) {
+      console.log(`mlblocks webgpu: not run (${(error as Error).message.split('\n')[0]})`);
     }
-    const head = ['backend', ...SIZES.map((n) => `matmul ${n} GFLOP/s`), 'MLP samples/s'];
-    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (cells: string[]) =>
-      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-    console.log(`\nratios against mlblocks wasm ${label}:`);
-    console.log(line(head));
-    for (const r of rows) console.log(line(r));
+  }
+  if (!process.env.BENCH_NO_TFJS) {
+    for (const name of ['wasm', 'cpu', 'webgpu'] as const) {
+      if (name === 'webgpu' && !gpu) continue;
+      const tf = await loadTfjs(name, gpu);
+      if (typeof tf === 'string') console.log(`tfjs ${name}: not run (${tf})`);
+      else runners.push(tfjsRunner(tf, name, name === 'wasm' ? 'tfjs wasm (1 thread)' : `tfjs ${name}`));
+    }
+  }
+
+  const results = await runAll(runners, plan);
+  const columns = columnsOf(plan);
+  for (const base of [runners[0]!.name, runners[1]!.name]) {
+    console.log(`\nratios against ${base}:`);
+    console.log(ratioTable(results, columns, base, PEAK));
   }
   console.log(
-    '\n(n×) = our wasm ÷ that backend; % = of the fp32 peak; MLP = one forward+backward+SGD step of 784-256-10 at batch 128',
+    '\n(n×) = that row ÷ the base row, inverted: how many times the base row’s throughput; % = of the fp32 peak.' +
+      '\nMLP = forward + backward + SGD step of 784-256-10 at batch 128; CNN = the same for' +
+      ' conv3×3(1→32) ReLU conv3×3(32→64) ReLU maxpool2 linear(9216→10) at batch 64.',
   );
   process.exit(0);
 }

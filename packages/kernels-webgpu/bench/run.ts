@@ -1,162 +1,33 @@
-// Matmul GFLOP/s (256–2048) and one MLP training step (784-256-10, batch 128) on this backend,
-// our CPU backend and TensorFlow.js's cpu / wasm / webgpu backends, in one run, as ratios.
-// Run: pnpm bench (in packages/kernels-webgpu). No thresholds: this is a measurement.
+// kernels-webgpu bench: matmul GFLOP/s (256–2048), one MLP training step (784-256-10, batch 128)
+// and one CNN training step (batch 64, 3×3 convs 1→32→64 on 28×28) on this backend, our CPU
+// backend and TensorFlow.js's webgpu / wasm / cpu backends — one run, as ratios against ours.
+// Run: pnpm bench (in packages/kernels-webgpu). BENCH_SIZES, BENCH_NO_TFJS=1, BENCH_NO_CNN=1 trim
+// it; BENCH_MATMUL_KERNEL=tiled|registers picks our matmul kernel. No thresholds: a measurement.
 import { cpus } from 'node:os';
-import { noGrad, softmaxCrossEntropy, tensor } from '@mlblocks/autograd';
-import { Generator, type NDArray, randint, randn, registerBackend, tidy } from '@mlblocks/core-tensor';
+import {
+  columnsOf,
+  loadTfjs,
+  mlblocksRunner,
+  type Plan,
+  type Runner,
+  ratioTable,
+  runAll,
+  tfjsRunner,
+} from '@mlblocks/bench-kit';
+import { registerBackend } from '@mlblocks/core-tensor';
 import { createNodeWebGPUBackend } from '@mlblocks/kernels-webgpu/node';
-import { loadTfjs, type Tfjs } from './peers.js';
 
-process.env.XDG_RUNTIME_DIR ??= '/tmp';
-const SIZES = (process.env.BENCH_SIZES ?? '256,512,1024,2048').split(',').map(Number);
-const gen = new Generator(0);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Median seconds per call of an async step, after warm-up, for about `budget` seconds. */
-async function time(step: () => Promise<void>, budget = 1.5, minReps = 3): Promise<number> {
-  await step();
-  await step();
-  const samples: number[] = [];
-  const start = performance.now();
-  while (samples.length < minReps || (performance.now() - start) / 1000 < budget) {
-    const t0 = performance.now();
-    await step();
-    samples.push((performance.now() - t0) / 1000);
-    if (samples.length >= 50) break;
-  }
-  return median(samples);
-}
-
-/** How many back-to-back calls fill about 0.2 s, from the time of one (after a warm-up call). */
-async function repsFor(once: () => Promise<void>): Promise<number> {
-  await once();
-  const t0 = performance.now();
-  await once();
-  const seconds = (performance.now() - t0) / 1000;
-  return Math.min(200, Math.max(1, Math.round(0.2 / seconds)));
-}
-
-type Runner = {
-  name: string;
-  matmul: (n: number) => Promise<number | null>;
-  mlp: () => Promise<number | null>;
+process.env.XDG_RUNTIME_DIR ??= '/tmp'; // Dawn needs it
+const plan: Plan = {
+  sizes: (process.env.BENCH_SIZES ?? '256,512,1024,2048').split(',').map(Number),
+  mlp: true,
+  cnn: !process.env.BENCH_NO_CNN,
 };
 
-function ours(backend: string): Runner {
-  return {
-    name: `mlblocks ${backend}`,
-    async matmul(n) {
-      if (backend === 'cpu' && n > 1024) return null; // ~4 s per product: skip
-      const a = randn([n, n], { generator: gen }).to(backend);
-      const b = randn([n, n], { generator: gen }).to(backend);
-      // enough products per sample (~0.2 s) that the readback which synchronises is amortised
-      const reps = await repsFor(async () => {
-        const c = a.matmul(b);
-        await c.data();
-        c.dispose();
-      });
-      const t = await time(async () => {
-        let last: NDArray | null = null;
-        for (let i = 0; i < reps; i++) {
-          last?.dispose();
-          last = a.matmul(b);
-        }
-        await last!.data();
-        last!.dispose();
-      });
-      a.dispose();
-      b.dispose();
-      return (2 * n ** 3 * reps) / t / 1e9;
-    },
-    async mlp() {
-      const x = tensor(randn([128, 784], { generator: gen }).to(backend));
-      const y = randint(0, 10, [128], { generator: gen }).to(backend);
-      const params = [
-        randn([784, 256], { generator: gen }).mul(0.05),
-        randn([256], { generator: gen }).mul(0),
-        randn([256, 10], { generator: gen }).mul(0.05),
-        randn([10], { generator: gen }).mul(0),
-      ].map((p) => tensor(p.to(backend), { requiresGrad: true }));
-      const [w1, b1, w2, b2] = params as [
-        ReturnType<typeof tensor>,
-        ReturnType<typeof tensor>,
-        ReturnType<typeof tensor>,
-        ReturnType<typeof tensor>,
-      ];
-      return time(async () => {
-        const loss = tidy(() => {
-          const l = softmaxCrossEntropy(x.matmul(w1).add(b1).relu().matmul(w2).add(b2), y);
-          l.backward();
-          noGrad(() => {
-            for (const p of params) p.assign(p.array.sub(p.grad!.array.mul(0.1)));
-          });
-          for (const p of params) p.zeroGrad();
-          return l.detach();
-        });
-        await loss.itemAsync();
-        loss.dispose();
-      });
-    },
-  };
-}
-
-function tfjs(name: string, tf: Tfjs): Runner {
-  return {
-    name: `tfjs ${name}`,
-    async matmul(n) {
-      await tf.setBackend(name); // one global TF.js engine: select this runner's backend
-      if (name === 'cpu' && n > 1024) return null;
-      const a = tf.randomNormal([n, n]);
-      const b = tf.randomNormal([n, n]);
-      const reps = await repsFor(async () => {
-        const c = tf.matMul(a, b);
-        await c.data();
-        c.dispose();
-      });
-      const t = await time(async () => {
-        let last: TF | null = null;
-        for (let i = 0; i < reps; i++) {
-          last?.dispose();
-          last = tf.matMul(a, b);
-        }
-        await last!.data();
-        last!.dispose();
-      });
-      tf.dispose([a, b]);
-      return (2 * n ** 3 * reps) / t / 1e9;
-    },
-    async mlp() {
-      await tf.setBackend(name);
-      const x = tf.randomNormal([128, 784]);
-      const y = tf.oneHot(tf.randomUniform([128], 0, 10, 'int32'), 10);
-      const w1 = tf.variable(tf.randomNormal([784, 256], 0, 0.05));
-      const b1 = tf.variable(tf.zeros([256]));
-      const w2 = tf.variable(tf.randomNormal([256, 10], 0, 0.05));
-      const b2 = tf.variable(tf.zeros([10]));
-      const opt = tf.train.sgd(0.1);
-      return time(async () => {
-        const loss = opt.minimize(
-          () =>
-            tf.losses.softmaxCrossEntropy(
-              y,
-              tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2),
-            ),
-          true,
-        );
-        await loss!.data();
-        loss!.dispose();
-      });
-    },
-  };
-}
-type TF = ReturnType<Tfjs['matMul']>;
-
 async function main() {
-  const header = `kernels-webgpu bench · Node ${process.version} · ${cpus()[0]?.model} (${cpus().length} cores)`;
+  console.log(
+    `kernels-webgpu bench · Node ${process.version} · ${cpus()[0]?.model} (${cpus().length} cores)`,
+  );
   let gpu: GPU | null = null;
   const runners: Runner[] = [];
   try {
@@ -165,49 +36,23 @@ async function main() {
     gpu = backend.gpu;
     const kernel = process.env.BENCH_MATMUL_KERNEL; // compare the two matmul kernels on one adapter
     if (kernel === 'tiled' || kernel === 'registers') backend.engine.matmulKernel = kernel;
-    console.log(`matmul kernel: ${backend.engine.matmulKernel}`);
-    console.log(`${header}\nadapter: ${backend.adapterDescription}`);
-    runners.push(ours('webgpu'));
+    console.log(`adapter: ${backend.adapterDescription} · matmul kernel: ${backend.engine.matmulKernel}`);
+    runners.push(mlblocksRunner('webgpu', 'mlblocks webgpu'));
   } catch (error) {
-    console.log(`${header}\nadapter: none (${(error as Error).message})`);
+    console.log(`adapter: none (${(error as Error).message})`);
   }
-  runners.push(ours('cpu'));
+  runners.push(mlblocksRunner('cpu', 'mlblocks cpu'));
   for (const name of ['webgpu', 'wasm', 'cpu'] as const) {
     if (process.env.BENCH_NO_TFJS) break;
     const tf = await loadTfjs(name, gpu);
     if (typeof tf === 'string') console.log(`tfjs ${name}: not run (${tf})`);
-    else runners.push(tfjs(name, tf));
+    else runners.push(tfjsRunner(tf, name));
   }
-  const rows: string[][] = [];
-  const results = new Map<string, (number | null)[]>();
-  for (const r of runners) {
-    const values: (number | null)[] = [];
-    for (const n of SIZES) values.push(await r.matmul(n));
-    const stepSeconds = await r.mlp().catch((error: Error) => {
-      console.log(`${r.name}: MLP step not run (${error.message.split('\n')[0]})`);
-      return null;
-    });
-    values.push(stepSeconds === null ? null : 128 / stepSeconds);
-    results.set(r.name, values);
-    // tfjs backends share one global engine: switch only after this runner is done
-  }
-  const base = results.get(runners[0]!.name)!;
-  for (const [name, values] of results) {
-    rows.push([
-      name,
-      ...values.map((v, i) =>
-        v === null ? '—' : `${v.toFixed(i === SIZES.length ? 0 : 2)} (${(base[i]! / v).toFixed(2)}×)`,
-      ),
-    ]);
-  }
-  const head = ['backend', ...SIZES.map((n) => `matmul ${n} GFLOP/s`), 'MLP samples/s'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(head));
-  for (const r of rows) console.log(line(r));
+  const results = await runAll(runners, plan);
+  console.log(ratioTable(results, columnsOf(plan), runners[0]!.name));
   console.log(
-    `(n×) = ${runners[0]!.name} ÷ that backend; MLP = one forward+backward+SGD step of 784-256-10 at batch 128`,
+    `(n×) = ${runners[0]!.name}'s throughput ÷ that row's. MLP = forward + backward + SGD step of 784-256-10` +
+      ' at batch 128; CNN = the same for conv3×3(1→32) ReLU conv3×3(32→64) ReLU maxpool2 linear(9216→10) at batch 64.',
   );
   process.exit(0);
 }

@@ -1,15 +1,19 @@
-/**
- * TensorFlow.js as the peer in the same run: its `cpu`, `wasm` (XNNPACK SIMD) and `webgpu`
- * backends, the last on the same Dawn adapter as ours. Each loads only if it can; the others
- * still run.
- */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type * as TF from '@tensorflow/tfjs-core';
 
+/** The TensorFlow.js namespace (tfjs-core). */
 export type Tfjs = typeof TF;
 
-export async function loadTfjs(backend: 'cpu' | 'wasm' | 'webgpu', gpu: GPU | null): Promise<Tfjs | string> {
+/** TF.js backends we compare against: `wasm` is XNNPACK SIMD (one thread in Node). */
+export type TfjsBackendName = 'cpu' | 'wasm' | 'webgpu';
+
+/**
+ * Loads TensorFlow.js with one backend selected, or returns why it could not (the other peers
+ * still run). All backends share one TF.js engine: whoever uses it calls `tf.setBackend` first.
+ * `gpu` is the WebGPU entry point to hand tfjs-backend-webgpu (the same Dawn instance as ours).
+ */
+export async function loadTfjs(backend: TfjsBackendName, gpu: GPU | null = null): Promise<Tfjs | string> {
   try {
     // CommonJS throughout: the ESM build of tfjs-core cannot load its gradient registry in Node,
     // and mixing the two builds would give two engines
@@ -25,8 +29,8 @@ export async function loadTfjs(backend: 'cpu' | 'wasm' | 'webgpu', gpu: GPU | nu
       );
     }
     if (backend === 'webgpu') {
-      if (!gpu) return 'no adapter';
-      // tfjs-backend-webgpu looks for navigator.gpu: hand it the same Dawn instance we use
+      if (!gpu) return 'no WebGPU adapter';
+      // tfjs-backend-webgpu looks for navigator.gpu
       Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
       require('@tensorflow/tfjs-backend-webgpu');
     }

@@ -1,0 +1,46 @@
+/** The median of some samples. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * Median seconds per call of an async step: one warm-up call (V8 tiers up, pipelines compile,
+ * pools fill), a second one for steps under a second, then samples for about `budget` seconds —
+ * at least `minReps`, at most 50. A step slower than `slow` seconds (TF.js's CPU backend training
+ * a CNN: about two minutes) is timed by its warm-up call alone, so one peer does not stretch the
+ * run by many minutes; its first-call overhead is a rounding error at that scale.
+ */
+export async function timeStep(
+  step: () => Promise<void>,
+  budget = 1.5,
+  minReps = 3,
+  slow = 10,
+): Promise<number> {
+  const w0 = performance.now();
+  await step();
+  const first = (performance.now() - w0) / 1000;
+  if (first > slow) return first;
+  if (first < 1) await step();
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < minReps || (performance.now() - start) / 1000 < budget) {
+    const t0 = performance.now();
+    await step();
+    samples.push((performance.now() - t0) / 1000);
+    if (samples.length >= 50) break;
+  }
+  return median(samples);
+}
+
+/**
+ * How many back-to-back calls fill about 0.2 s, from the time of one after a warm-up call: fast
+ * products are timed in batches so that the one readback that synchronises is amortised.
+ */
+export async function repsFor(once: () => Promise<void>): Promise<number> {
+  await once();
+  const t0 = performance.now();
+  await once();
+  const seconds = (performance.now() - t0) / 1000;
+  return Math.min(200, Math.max(1, Math.round(0.2 / seconds)));
+}
