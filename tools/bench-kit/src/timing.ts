@@ -44,3 +44,31 @@ export async function repsFor(once: () => Promise<void>): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
   return Math.min(200, Math.max(1, Math.round(0.2 / seconds)));
 }
+
+/** What {@link matmulGflops} needs of an array type: read back (which waits for the work) and free. */
+export interface Product {
+  data(): Promise<unknown>;
+  dispose(): void;
+}
+
+/**
+ * GFLOP/s of an n×n · n×n product made by `multiply`: batches of back-to-back products (about
+ * 0.2 s each), each batch ended by one readback, so GPU backends are timed to completion.
+ */
+export async function matmulGflops(n: number, multiply: () => Product): Promise<number> {
+  const reps = await repsFor(async () => {
+    const c = multiply();
+    await c.data();
+    c.dispose();
+  });
+  const seconds = await timeStep(async () => {
+    let last: Product | null = null;
+    for (let i = 0; i < reps; i++) {
+      last?.dispose();
+      last = multiply();
+    }
+    await last!.data();
+    last!.dispose();
+  });
+  return (2 * n ** 3 * reps) / seconds / 1e9;
+}

@@ -1,8 +1,8 @@
 import { noGrad, softmaxCrossEntropy, type Tensor, tensor } from '@mlblocks/autograd';
-import { Generator, type NDArray, randint, randn, tidy } from '@mlblocks/core-tensor';
+import { Generator, randint, randn, tidy } from '@mlblocks/core-tensor';
 import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@mlblocks/nn-layers';
 import { SGD } from '@mlblocks/optim';
-import { repsFor, timeStep } from '../timing.js';
+import { matmulGflops, timeStep } from '../timing.js';
 import { CNN, MLP, type Runner, SLOW_MATMUL_MAX } from './spec.js';
 
 /** Options of {@link mlblocksRunner}. */
@@ -21,23 +21,10 @@ export function mlblocksRunner(backend: string, name: string, options: MlblocksR
       if (n > maxMatmul) return null;
       const a = randn([n, n], { generator }).to(backend);
       const b = randn([n, n], { generator }).to(backend);
-      const reps = await repsFor(async () => {
-        const c = a.matmul(b);
-        await c.data();
-        c.dispose();
-      });
-      const seconds = await timeStep(async () => {
-        let last: NDArray | null = null;
-        for (let i = 0; i < reps; i++) {
-          last?.dispose();
-          last = a.matmul(b);
-        }
-        await last!.data();
-        last!.dispose();
-      });
+      const gflops = await matmulGflops(n, () => a.matmul(b));
       a.dispose();
       b.dispose();
-      return (2 * n ** 3 * reps) / seconds / 1e9;
+      return gflops;
     },
 
     async mlp() {

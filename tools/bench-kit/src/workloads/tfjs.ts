@@ -1,6 +1,6 @@
 import type { Tensor4D } from '@tensorflow/tfjs-core';
 import type { Tfjs, TfjsBackendName } from '../tfjs-peers.js';
-import { repsFor, timeStep } from '../timing.js';
+import { matmulGflops, timeStep } from '../timing.js';
 import { CNN, MLP, type Runner, SLOW_MATMUL_MAX } from './spec.js';
 
 type TFTensor = ReturnType<Tfjs['matMul']>;
@@ -29,22 +29,9 @@ export function tfjsRunner(tf: Tfjs, backend: TfjsBackendName, name = `tfjs ${ba
       if (backend === 'cpu' && n > SLOW_MATMUL_MAX) return null;
       const a = tf.randomNormal([n, n]);
       const b = tf.randomNormal([n, n]);
-      const reps = await repsFor(async () => {
-        const c = tf.matMul(a, b);
-        await c.data();
-        c.dispose();
-      });
-      const seconds = await timeStep(async () => {
-        let last: TFTensor | null = null;
-        for (let i = 0; i < reps; i++) {
-          last?.dispose();
-          last = tf.matMul(a, b);
-        }
-        await last!.data();
-        last!.dispose();
-      });
+      const gflops = await matmulGflops(n, () => tf.matMul(a, b));
       tf.dispose([a, b]);
-      return (2 * n ** 3 * reps) / seconds / 1e9;
+      return gflops;
     },
 
     async mlp() {
