@@ -2,5 +2,5 @@
 // threads are used); the host owns all allocation, kernels only read and write the pointers given.
 export { gemmScratchBytes, sgemm, sgemm_list } from './gemm';
 export { gather, gather_runs32, index_runs, scatter_add_f32, scatter_add_runs_f32 } from './indexing';
-export { reduce_mid_f32, reduce_rows_f32, softmax_rows_f32, sum_cols_f32 } from './reduce';
+export { reduce_mid_f32, reduce_rows_f32, softmax_rows_f32 } from './reduce';
 export { binary_f32, move, to_f32, unary_f32, where } from './strided';

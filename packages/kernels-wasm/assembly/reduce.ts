@@ -68,7 +68,7 @@ function argExtreme(row: usize, n: i32, isMax: bool): i32 {
 }
 
 /** out[c] = Σ_r x[r, c] over a contiguous [rows, cols] block (a bias gradient), in float64. */
-export function sum_cols_f32(rows: i32, cols: i32, x: usize, out: usize, acc: usize): void {
+function sum_cols_f32(rows: i32, cols: i32, x: usize, out: usize, acc: usize): void {
   memory.fill(acc, 0, (<usize>cols) << 3);
   for (let r = 0; r < rows; r++) {
     const row = x + ((<usize>r * <usize>cols) << 2);

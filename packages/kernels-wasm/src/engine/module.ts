@@ -51,7 +51,6 @@ export interface KernelExports {
   ): void;
   to_f32(fromShift: number, n: number, src: number, out: number): void;
   reduce_rows_f32(op: number, rows: number, n: number, x: number, out: number): void;
-  sum_cols_f32(rows: number, cols: number, x: number, out: number, acc: number): void;
   reduce_mid_f32(
     op: number,
     outer: number,
