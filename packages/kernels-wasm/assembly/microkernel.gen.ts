@@ -5,6 +5,7 @@ export const NR = 8;
 /**
  * C[4×8] (row stride ldc bytes) = (accumulate ? C : 0) + packedA[kc×4] · packedB[kc×8].
  * packedA holds A column by column (k-major, MR pre-broadcast v128s per k), packedB row by row (NR per k).
+ * kc ≥ 1.
  */
 export function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accumulate: bool): void {
   let c00 = f32x4.splat(0);
@@ -15,23 +16,70 @@ export function micro(kc: i32, pa: usize, pb: usize, c: usize, ldc: usize, accum
   let c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0);
   let c31 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(pb, 0);
-    const b1 = v128.load(pb, 16);
-    const a0 = v128.load(pa, 0);
-    c00 = madd(a0, b0, c00);
-    c01 = madd(a0, b1, c01);
-    const a1 = v128.load(pa, 16);
-    c10 = madd(a1, b0, c10);
-    c11 = madd(a1, b1, c11);
-    const a2 = v128.load(pa, 32);
-    c20 = madd(a2, b0, c20);
-    c21 = madd(a2, b1, c21);
-    const a3 = v128.load(pa, 48);
-    c30 = madd(a3, b0, c30);
-    c31 = madd(a3, b1, c31);
-    pa += 64;
-    pb += 32;
+  let k = 0;
+  while (true) {
+    const b00 = v128.load(pb, 0);
+    const b10 = v128.load(pb, 16);
+    const a00 = v128.load(pa, 0);
+    c00 = madd(a00, b00, c00);
+    c01 = madd(a00, b10, c01);
+    const a10 = v128.load(pa, 16);
+    c10 = madd(a10, b00, c10);
+    c11 = madd(a10, b10, c11);
+    const a20 = v128.load(pa, 32);
+    c20 = madd(a20, b00, c20);
+    c21 = madd(a20, b10, c21);
+    const a30 = v128.load(pa, 48);
+    c30 = madd(a30, b00, c30);
+    c31 = madd(a30, b10, c31);
+    if (++k >= kc) break;
+    const b01 = v128.load(pb, 32);
+    const b11 = v128.load(pb, 48);
+    const a01 = v128.load(pa, 64);
+    c00 = madd(a01, b01, c00);
+    c01 = madd(a01, b11, c01);
+    const a11 = v128.load(pa, 80);
+    c10 = madd(a11, b01, c10);
+    c11 = madd(a11, b11, c11);
+    const a21 = v128.load(pa, 96);
+    c20 = madd(a21, b01, c20);
+    c21 = madd(a21, b11, c21);
+    const a31 = v128.load(pa, 112);
+    c30 = madd(a31, b01, c30);
+    c31 = madd(a31, b11, c31);
+    if (++k >= kc) break;
+    const b02 = v128.load(pb, 64);
+    const b12 = v128.load(pb, 80);
+    const a02 = v128.load(pa, 128);
+    c00 = madd(a02, b02, c00);
+    c01 = madd(a02, b12, c01);
+    const a12 = v128.load(pa, 144);
+    c10 = madd(a12, b02, c10);
+    c11 = madd(a12, b12, c11);
+    const a22 = v128.load(pa, 160);
+    c20 = madd(a22, b02, c20);
+    c21 = madd(a22, b12, c21);
+    const a32 = v128.load(pa, 176);
+    c30 = madd(a32, b02, c30);
+    c31 = madd(a32, b12, c31);
+    if (++k >= kc) break;
+    const b03 = v128.load(pb, 96);
+    const b13 = v128.load(pb, 112);
+    const a03 = v128.load(pa, 192);
+    c00 = madd(a03, b03, c00);
+    c01 = madd(a03, b13, c01);
+    const a13 = v128.load(pa, 208);
+    c10 = madd(a13, b03, c10);
+    c11 = madd(a13, b13, c11);
+    const a23 = v128.load(pa, 224);
+    c20 = madd(a23, b03, c20);
+    c21 = madd(a23, b13, c21);
+    const a33 = v128.load(pa, 240);
+    c30 = madd(a33, b03, c30);
+    c31 = madd(a33, b13, c31);
+    pa += 256;
+    pb += 128;
+    if (++k >= kc) break;
   }
   if (accumulate) {
     c00 = f32x4.add(c00, v128.load(c + 0 * ldc, 0));
