@@ -241,9 +241,12 @@ export class WasmBackend implements Backend {
     const shift = shiftOf(x.storage.dtype);
     this.withContiguous(x, (xp) =>
       this.withContiguous(indices, (ip) => {
-        const runs = inner === 1 && shift === 2 ? this.indexRuns(ip, count) : null;
-        if (runs) this.k.gather_runs32(outer, D, count, runs.count, runs.ptr, xp, out.ptr);
-        else this.k.gather(shift, outer, D, inner, count, xp, ip, out.ptr);
+        if (inner !== 1 || shift !== 2) this.k.gather(shift, outer, D, inner, count, xp, ip, out.ptr);
+        else
+          this.withIndexRuns(ip, count, (runs) => {
+            if (runs) this.k.gather_runs32(outer, D, count, runs.count, runs.ptr, xp, out.ptr);
+            else this.k.gather(shift, outer, D, inner, count, xp, ip, out.ptr);
+          });
       }),
     );
     return out;
@@ -261,9 +264,12 @@ export class WasmBackend implements Backend {
     const inner = sizeOf(outShape.slice(axis + 1));
     this.withContiguous(indices, (ip) =>
       this.withContiguous(src, (sp) => {
-        const runs = inner === 1 ? this.indexRuns(ip, count) : null;
-        if (runs) this.k.scatter_add_runs_f32(outer, D, count, runs.count, runs.ptr, sp, out.ptr);
-        else this.k.scatter_add_f32(outer, D, inner, count, ip, sp, out.ptr);
+        if (inner !== 1) this.k.scatter_add_f32(outer, D, inner, count, ip, sp, out.ptr);
+        else
+          this.withIndexRuns(ip, count, (runs) => {
+            if (runs) this.k.scatter_add_runs_f32(outer, D, count, runs.count, runs.ptr, sp, out.ptr);
+            else this.k.scatter_add_f32(outer, D, inner, count, ip, sp, out.ptr);
+          });
       }),
     );
     return out;
@@ -318,13 +324,23 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * The index list as runs of consecutive positions (in a scratch block), or null when its runs
-   * are too short (< 2 on average) for copying by runs to beat one element per index.
+   * Runs `f` with the index list split into runs of consecutive positions (a temporary block of
+   * (j, first, length) triples), or with null when its runs are too short (< 2 on average) for
+   * moving by runs to beat one element per index.
    */
-  private indexRuns(idx: number, count: number): { ptr: number; count: number } | null {
-    const ptr = this.scratchBlock(count * 12);
-    const runCount = this.k.index_runs(count, idx, ptr);
-    return runCount * 2 <= count ? { ptr, count: runCount } : null;
+  private withIndexRuns(
+    idx: number,
+    count: number,
+    f: (runs: { ptr: number; count: number } | null) => void,
+  ) {
+    const block = Allocator.sizeClass(count * 12);
+    const ptr = this.heap.allocator.alloc(block);
+    try {
+      const runCount = this.k.index_runs(count, idx, ptr);
+      f(runCount * 2 <= count ? { ptr, count: runCount } : null);
+    } finally {
+      this.heap.allocator.free(ptr, block);
+    }
   }
 
   /** A reusable scratch block of at least `bytes` (kept per size class, never counted as live). */
