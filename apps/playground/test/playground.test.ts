@@ -1,27 +1,18 @@
 // The playground: its datasets and trainer in Node, then the built page in headless Chromium
 // (Debian's, WebGPU on its software adapter), driven by playwright-core: Play on the spiral with
 // two hidden layers until the test loss falls below 0.1. Outside CI a missing Chromium skips the
-// browser test loudly; under CI=true it fails.
-import { existsSync } from 'node:fs';
+// browser test loudly; under CI=true it fails (see @mlblocks/browser-test-kit).
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromiumAvailable, type Server, serve, withChromium } from '@mlblocks/browser-test-kit';
 import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATASETS, makeDataset } from '../src/datasets.js';
 import { Trainer } from '../src/trainer.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI === 'true')
-    throw new Error(`CI=true but ${CHROMIUM} is missing; .ci/run installs Debian's chromium`);
-  console.warn(`\n*** playground browser test SKIPPED: ${CHROMIUM} not found (apt-get install chromium)\n`);
-}
+const hasChromium = chromiumAvailable('playground');
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** What the page publishes as `window.playground` (see src/main.ts). */
@@ -80,32 +71,24 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
   let server: Server | undefined;
   let dist = '';
   afterAll(async () => {
-    server?.close();
+    await server?.close();
     if (dist) await rm(dist, { recursive: true, force: true });
   });
 
   it('trains the spiral with 2 hidden layers below 0.1 test loss and redraws the boundary', async () => {
     dist = await mkdtemp(join(tmpdir(), 'playground-dist-'));
     await build({ root: appDir, logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } });
-    server = createServer(async (req, res) => {
-      const path = join(dist, req.url === '/' ? 'index.html' : (req.url ?? '').split('?')[0]!);
-      try {
-        const body = await readFile(path);
-        const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(path)];
-        res.writeHead(200, { 'content-type': type ?? 'application/octet-stream' }).end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
+    server = await serve(async (urlPath) => {
+      const path = join(dist, urlPath === '/' ? 'index.html' : urlPath);
+      const type = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }[extname(path)];
+      return readFile(path).then(
+        (body) => ({ body, type: type ?? 'application/octet-stream' }),
+        () => null,
+      );
     });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    const url = `http://localhost:${(server.address() as AddressInfo).port}/`;
+    const url = `${server.origin}/`;
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--enable-unsafe-webgpu', '--disable-quic'],
-    });
-    try {
+    await withChromium(['--enable-unsafe-webgpu', '--disable-quic'], async (browser) => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
@@ -161,8 +144,6 @@ describe.skipIf(!hasChromium)('playground in headless Chromium', () => {
       expect(state.testLoss).toBeLessThan(0.1);
       expect(state.steps).toBeLessThanOrEqual(maxSteps + 10);
       expect(after).not.toBe(before);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 180_000);
 });

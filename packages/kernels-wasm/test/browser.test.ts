@@ -2,28 +2,16 @@
 // product split across the pool and a softmax, and compares them with the CPU backend — on the
 // page's main thread (which may not block: one thread) and in a dedicated worker (a pool of two
 // where the page is cross-origin isolated), on an isolated page and on a plain one (no shared
-// memory: one thread everywhere). Outside CI a missing Chromium skips the test loudly; under
-// CI=true it fails.
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// memory: one thread everywhere).
 import { fileURLToPath } from 'node:url';
+import { chromiumAvailable, type Server, serve, withChromium } from '@mlblocks/browser-test-kit';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserResult } from './browser/compare.js';
 import setup from './global-setup.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true')
-    throw new Error(`CI=true but ${CHROMIUM} is missing; .ci/run installs Debian's chromium`);
-  console.warn(`\n*** browser test SKIPPED: ${CHROMIUM} not found (apt-get install chromium)\n`);
-}
-
-let server: Server;
-let origin = '';
+const available = chromiumAvailable('kernels-wasm');
+let server: Server | undefined;
 
 beforeAll(async () => {
   if (!available) return;
@@ -39,44 +27,33 @@ beforeAll(async () => {
     write: false,
   });
   const scripts = new Map(bundle.outputFiles.map((f) => [`/${f.path.split('/').pop()}`, f.text]));
-  const html = (title: string) =>
-    `<!doctype html><meta charset="utf-8"><title>${title}</title><script type="module" src="/page.js"></script>`;
-  server = createServer((req, res) => {
-    const path = req.url ?? '/';
-    const script = scripts.get(path);
+  server = await serve((path) => {
     // cross-origin isolation (what shared memory needs in a browser) for everything but /plain/
-    const isolation = path.startsWith('/plain')
+    const headers: Record<string, string> = path.startsWith('/plain')
       ? {}
       : { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-    res.writeHead(script ? 200 : path === '/' || path === '/plain/' ? 200 : 404, {
-      'content-type': script ? 'text/javascript' : 'text/html',
-      ...isolation,
-    });
-    res.end(script ?? html(`mlblocks wasm ${path}`));
+    const script = scripts.get(path);
+    if (script) return { body: script, type: 'text/javascript', headers };
+    if (path !== '/' && path !== '/plain/') return null;
+    const html = `<!doctype html><meta charset="utf-8"><title>mlblocks wasm ${path}</title><script type="module" src="/page.js"></script>`;
+    return { body: html, type: 'text/html', headers };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://localhost:${(server.address() as AddressInfo).port}`;
 }, 60_000);
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-});
+afterAll(() => server?.close());
 
-async function resultsOf(path: string): Promise<{ main: BrowserResult; worker: BrowserResult }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-  try {
+function resultsOf(path: string): Promise<{ main: BrowserResult; worker: BrowserResult }> {
+  return withChromium(['--no-sandbox'], async (browser) => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${origin}${path}`);
+    await page.goto(`${server!.origin}${path}`);
     await page.waitForFunction(() => window.mlblocksResult !== undefined, null, { timeout: 60_000 });
     const result = await page.evaluate(() => window.mlblocksResult);
     expect(errors).toEqual([]);
     expect(result).not.toHaveProperty('error');
     return result as { main: BrowserResult; worker: BrowserResult };
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 describe.skipIf(!available)('in headless Chromium', () => {
