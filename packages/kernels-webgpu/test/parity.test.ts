@@ -273,6 +273,24 @@ describe.skipIf(noAdapter)(`WebGPU parity with the CPU backend (${gpu?.adapterDe
     expect(() => engine.dispatch(bad, new Int32Array(1), [], 1)).toThrow(BackendError);
   });
 
+  it('buffers freed past the pool cap outlive the pending work that reads them', async () => {
+    // a full pool destroys what is freed; recorded (not yet submitted) dispatches may still read it
+    const pool = gpu!.engine.pool;
+    const cap = pool.maxPooledBytes;
+    pool.maxPooledBytes = 0;
+    try {
+      const x = rn(33, 65);
+      const onGpu = x.to('webgpu');
+      const y = onGpu.exp(); // recorded, not submitted
+      onGpu.dispose(); // its buffer leaves while y's dispatch still reads it
+      const z = y.add(1);
+      y.dispose();
+      await expectParity(x.exp().add(1), z, 1e-6);
+    } finally {
+      pool.maxPooledBytes = cap;
+    }
+  });
+
   it('memory: a tidy loop holds live buffers flat', () => {
     const w = rn(32, 32).to('webgpu');
     tidy(() => {

@@ -29,7 +29,8 @@ export class Engine {
   private readonly pipelines = new Map<string, Kernel>();
   private encoder: GPUCommandEncoder | null = null;
   private pending = 0;
-  private scratch: GPUBuffer[] = [];
+  /** Buffers to destroy once the work recorded so far is submitted (dispatch metadata, evictions). */
+  private retired: GPUBuffer[] = [];
   private failure: string | null = null;
   private lost: string | null = null;
   /** Log every generated WGSL source once (debugging aid). */
@@ -45,7 +46,7 @@ export class Engine {
   matmulKernel: 'registers' | 'tiled' = 'registers';
 
   constructor(readonly device: GPUDevice) {
-    this.pool = new BufferPool(device, STORAGE | COPY_SRC | COPY_DST);
+    this.pool = new BufferPool(device, STORAGE | COPY_SRC | COPY_DST, (b) => this.retired.push(b));
     device.addEventListener('uncapturederror', (event) => {
       this.failure ??= (event as GPUUncapturedErrorEvent).error.message;
     });
@@ -116,7 +117,7 @@ export class Engine {
     });
     new Int32Array(metaBuffer.getMappedRange()).set(meta);
     metaBuffer.unmap();
-    this.scratch.push(metaBuffer);
+    this.retired.push(metaBuffer);
     const entries = [metaBuffer, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } }));
     const bindGroup = this.device.createBindGroup({ layout: kernel.pipeline.getBindGroupLayout(0), entries });
     const [x, y, z] = typeof grid === 'number' ? groups1d(grid) : grid;
@@ -142,8 +143,8 @@ export class Engine {
       this.encoder = null;
       this.pending = 0;
     }
-    const done = this.scratch;
-    this.scratch = [];
+    const done = this.retired;
+    this.retired = [];
     for (const b of done) b.destroy(); // destroy() waits for submitted work that uses the buffer
   }
 
@@ -167,8 +168,8 @@ export class Engine {
   }
 
   dispose(): void {
-    this.flush();
     this.pool.trim();
+    this.flush();
   }
 }
 
