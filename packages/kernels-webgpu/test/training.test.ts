@@ -1,68 +1,15 @@
 // Autograd on the WebGPU backend: the same gradients as on the CPU, and a 1,000-step training
 // loop whose live GPU memory stays flat.
-import { noGrad, softmaxCrossEntropy, type Tensor, tensor } from '@mlblocks/autograd';
-import { Generator, memory, randint, randn, tidy } from '@mlblocks/core-tensor';
-import { describe, expect, it } from 'vitest';
+import { expectCpuLossAndGradients, expectFlatTraining } from '@mlblocks/backend-conformance';
+import { describe, it } from 'vitest';
 import { noAdapter } from './adapter.js';
-
-const gen = new Generator(3);
-const x = randn([16, 20], { generator: gen });
-const labels = randint(0, 5, [16], { generator: gen });
-const w1 = randn([20, 32], { generator: gen }).mul(0.2);
-const w2 = randn([32, 5], { generator: gen }).mul(0.2);
-
-function gradients(backend: string) {
-  const [a, b] = [
-    tensor(w1.to(backend), { requiresGrad: true }),
-    tensor(w2.to(backend), { requiresGrad: true }),
-  ];
-  const logits = tensor(x.to(backend)).matmul(a).tanh().matmul(b);
-  const loss = softmaxCrossEntropy(logits, labels.to(backend));
-  loss.backward();
-  return { loss, grads: [a.grad!, b.grad!] as Tensor[] };
-}
 
 describe.skipIf(noAdapter)('autograd on WebGPU', () => {
   it('an MLP with cross-entropy gets the same loss and gradients as on the CPU', async () => {
-    const cpu = gradients('cpu');
-    const gpu = gradients('webgpu');
-    expect(await gpu.loss.itemAsync()).toBeCloseTo(cpu.loss.item(), 5);
-    for (const [i, g] of gpu.grads.entries()) {
-      const want = cpu.grads[i]!.dataSync();
-      const got = await g.data();
-      for (let j = 0; j < want.length; j++)
-        expect(Math.abs(got[j]! - want[j]!)).toBeLessThan(1e-5 * (1 + Math.abs(want[j]!)));
-    }
+    await expectCpuLossAndGradients('webgpu');
   });
 
   it('1,000 training steps keep live GPU buffers and bytes flat', async () => {
-    const a = tensor(w1.to('webgpu'), { requiresGrad: true });
-    const b = tensor(w2.to('webgpu'), { requiresGrad: true });
-    const xs = tensor(x.to('webgpu'));
-    const ys = labels.to('webgpu');
-    const step = () =>
-      tidy(() => {
-        const loss = softmaxCrossEntropy(xs.matmul(a).relu().matmul(b), ys);
-        loss.backward();
-        noGrad(() => {
-          for (const p of [a, b]) p.assign(p.array.sub(p.grad!.array.mul(0.05)));
-        });
-        a.zeroGrad();
-        b.zeroGrad();
-        return loss.detach();
-      });
-    const first = step();
-    const firstLoss = await first.itemAsync();
-    first.dispose();
-    const before = memory().backends.webgpu;
-    let last = step();
-    for (let i = 1; i < 1000; i++) {
-      last.dispose();
-      last = step();
-    }
-    const lastLoss = await last.itemAsync();
-    last.dispose();
-    expect(memory().backends.webgpu).toEqual(before);
-    expect(lastLoss).toBeLessThan(firstLoss * 0.5); // and it learned
+    await expectFlatTraining('webgpu', { steps: 1000 });
   }, 120_000);
 });

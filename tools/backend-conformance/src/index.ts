@@ -1,0 +1,5 @@
+/**
+ * @mlblocks/backend-conformance — checks shared by the backends' test suites (wasm, WebGPU), so
+ * every backend is held to the same ones.
+ */
+export { expectCpuLossAndGradients, expectFlatTraining } from './training.js';
