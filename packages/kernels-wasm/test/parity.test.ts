@@ -9,6 +9,8 @@
 // computes in float64 and rounds: the same result), and exp/log/tanh/… (computed in float64 in
 // wasm too); 1e-6 for pow/erf/sin/cos (another float64 libm); 1e-6 for sums (float64
 // accumulation, other order) and softmax; 1e-4 for matmul (float32 accumulation, K-long dots).
+
+import { expectMatchesCpu } from '@mlblocks/backend-conformance';
 import {
   concat,
   fromArray,
@@ -31,19 +33,7 @@ const rn = (...shape: number[]) => randn(shape, { generator: gen });
 
 function expectParity(cpu: NDArray, onWasm: NDArray, name: string, tol: number): void {
   expect(onWasm.backend.name).toBe(name);
-  expect(onWasm.shape).toEqual(cpu.shape);
-  expect(onWasm.dtype).toBe(cpu.dtype);
-  const a = cpu.dataSync();
-  const b = onWasm.dataSync();
-  expect(b.length).toBe(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const [x, y] = [a[i]!, b[i]!];
-    if (Number.isNaN(x) && Number.isNaN(y)) continue;
-    if (x === y) continue;
-    if (!(Math.abs(x - y) <= tol * (1 + Math.abs(x)))) {
-      throw new Error(`element ${i} of [${cpu.shape}]: cpu ${x}, ${name} ${y} (tolerance ${tol})`);
-    }
-  }
+  expectMatchesCpu(cpu, onWasm, onWasm.dataSync(), tol);
 }
 
 /** Runs `f` on CPU inputs and on the same inputs moved to wasm (1 and 2 threads), and compares. */

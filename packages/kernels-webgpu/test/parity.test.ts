@@ -7,6 +7,8 @@
 // rounds); 2e-6 for exp/log/sqrt/sin/cos/tanh/sigmoid (WGSL builtins); 2e-6 absolute for erf
 // (a 1.5e-7-accurate approximation); 1e-5 for sums and softmax (different summation order);
 // 1e-4 for matmul (K-long dot products).
+
+import { expectMatchesCpu } from '@mlblocks/backend-conformance';
 import {
   BackendError,
   concat,
@@ -31,19 +33,7 @@ const G = (x: NDArray) => x.to('webgpu');
 
 async function expectParity(cpu: NDArray, onGpu: NDArray, tol = 0): Promise<void> {
   expect(onGpu.backend.name).toBe('webgpu');
-  expect(onGpu.shape).toEqual(cpu.shape);
-  expect(onGpu.dtype).toBe(cpu.dtype);
-  const a = cpu.dataSync();
-  const b = await onGpu.data();
-  expect(b.length).toBe(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const [x, y] = [a[i]!, b[i]!];
-    if (Number.isNaN(x) && Number.isNaN(y)) continue;
-    if (x === y) continue;
-    if (!(Math.abs(x - y) <= tol * (1 + Math.abs(x)))) {
-      throw new Error(`element ${i} of [${cpu.shape}]: cpu ${x}, webgpu ${y} (tolerance ${tol})`);
-    }
-  }
+  expectMatchesCpu(cpu, onGpu, await onGpu.data(), tol);
 }
 
 /** Runs `f` on CPU inputs and on the same inputs moved to the GPU, and compares. */
