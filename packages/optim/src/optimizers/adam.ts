@@ -18,7 +18,8 @@ export interface AdamOptions extends OptimizerOptions {
   amsgrad: boolean;
 }
 
-const ADAM_BUFFERS = ['expAvg', 'expAvgSq', 'maxExpAvgSq'] as const;
+/** The per-parameter state of Adam and AdamW (maxExpAvgSq only with AMSGrad). */
+export const ADAM_BUFFERS = ['expAvg', 'expAvgSq', 'maxExpAvgSq'] as const;
 
 /** @internal Checks Adam/AdamW hyperparameters. */
 export function validateAdam(op: string, o: AdamOptions, where: string): void {

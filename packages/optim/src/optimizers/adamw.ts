@@ -2,7 +2,7 @@ import type { NDArray } from '@mlblocks/core-tensor';
 import { Optimizer } from '../optimizer/optimizer.js';
 import type { ParamState } from '../optimizer/param-state.js';
 import type { ParamGroup, Params } from '../optimizer/params.js';
-import { type AdamOptions, adamRequiredBuffers, adamUpdate, validateAdam } from './adam.js';
+import { ADAM_BUFFERS, type AdamOptions, adamRequiredBuffers, adamUpdate, validateAdam } from './adam.js';
 
 /**
  * AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay, exactly PyTorch's
@@ -21,7 +21,7 @@ import { type AdamOptions, adamRequiredBuffers, adamUpdate, validateAdam } from 
  * const opt = new AdamW(model.parameters(), { lr: 3e-4, weightDecay: 0.05 });
  */
 export class AdamW extends Optimizer<AdamOptions> {
-  protected readonly bufferNames = ['expAvg', 'expAvgSq', 'maxExpAvgSq'] as const;
+  protected readonly bufferNames = ADAM_BUFFERS;
 
   constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super(
