@@ -2,16 +2,23 @@
  * @mlblocks/core-tensor — n-dimensional arrays with a pluggable backend.
  * This file is the package's only public door.
  */
-export type {
-  Backend,
-  BackendMemory,
-  BinaryOp,
-  ReduceOp,
-  Storage,
-  StridedView,
-  UnaryOp,
-} from './backend/backend.js';
-export { BINARY_OPS, COMPARISON_OPS, REDUCE_OPS, UNARY_OPS } from './backend/backend.js';
+export type { Backend, BackendMemory, Storage, StridedView } from './backend/backend.js';
+export {
+  BINARY_OP_KINDS,
+  BINARY_OPS,
+  type BinaryOp,
+  binaryResultDType,
+  COMPARISON_OPS,
+  dtypesOfKind,
+  type OpKind,
+  REDUCE_OP_KINDS,
+  REDUCE_OPS,
+  type ReduceOp,
+  reduceResultDType,
+  UNARY_OP_KINDS,
+  UNARY_OPS,
+  type UnaryOp,
+} from './backend/ops.js';
 export {
   getBackend,
   getDefaultBackend,

@@ -2,33 +2,26 @@ import {
   type Backend,
   type BackendMemory,
   type BinaryOp,
-  COMPARISON_OPS,
+  binaryResultDType,
   contiguousStrides,
   type DType,
   isContiguous,
   type ReduceOp,
+  reduceResultDType,
   type Storage,
   type StridedView,
   sizeOf,
   type TypedArray,
   type UnaryOp,
 } from '@mlblocks/core-tensor';
+import { isSoftwareAdapter } from './adapter.js';
 import { fromGpuWords, GPU_ELEMENT_BYTES, toGpuWords, wgslType } from './engine/dtypes.js';
 import { Engine } from './engine/engine.js';
 import * as ew from './kernels/elementwise.js';
 import * as ix from './kernels/indexing.js';
 import { matmul } from './kernels/matmul.js';
 import { reduceRows, softmaxRows } from './kernels/reduce.js';
-
-/** A storage of the WebGPU backend: a GPU buffer of 32-bit words. */
-export class GpuStorage implements Storage {
-  constructor(
-    readonly backend: WebGPUBackend,
-    readonly dtype: DType,
-    readonly size: number,
-    readonly buffer: GPUBuffer,
-  ) {}
-}
+import { bufferOf, GpuStorage } from './storage.js';
 
 /**
  * The WGSL backend: every primitive of core-tensor's `Backend` contract as a compute shader.
@@ -52,12 +45,9 @@ export class WebGPUBackend implements Backend {
     this.engine = new Engine(device);
   }
 
-  /**
-   * True for software adapters (Mesa's lavapipe, SwiftShader) that run WGSL on the CPU cores:
-   * correct, but usually slower than a CPU backend — auto-selection passes them over.
-   */
+  /** True for a software adapter (see {@link isSoftwareAdapter}): auto-selection passes it over. */
   get isSoftwareAdapter(): boolean {
-    return /llvmpipe|lavapipe|swiftshader|software/i.test(this.adapterDescription);
+    return isSoftwareAdapter(this.adapterDescription);
   }
 
   // ── memory ──────────────────────────────────────────────────────────────────────────────
@@ -105,7 +95,7 @@ export class WebGPUBackend implements Backend {
   }
 
   assign(dst: StridedView, src: StridedView): void {
-    if (ew.bufferOf(dst) !== ew.bufferOf(src)) {
+    if (bufferOf(dst) !== bufferOf(src)) {
       ew.assign(this.engine, dst, src);
       return;
     }
@@ -127,7 +117,7 @@ export class WebGPUBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: StridedView, b: StridedView): Storage {
-    const out = this.fresh(COMPARISON_OPS.has(op) ? 'bool' : a.storage.dtype, sizeOf(a.shape));
+    const out = this.fresh(binaryResultDType(op, a.storage.dtype), sizeOf(a.shape));
     ew.binary(this.engine, op, a, b, out.buffer);
     return out;
   }
@@ -142,7 +132,7 @@ export class WebGPUBackend implements Backend {
     const keep = x.shape.length - axisCount;
     const rows = sizeOf(x.shape.slice(0, keep));
     const n = sizeOf(x.shape.slice(keep));
-    const out = this.fresh(op === 'argmax' || op === 'argmin' ? 'int32' : x.storage.dtype, rows);
+    const out = this.fresh(reduceResultDType(op, x.storage.dtype), rows);
     this.withContiguous(x, (dense) => reduceRows(this.engine, op, dense, rows, n, out.buffer));
     return out;
   }

@@ -1,6 +1,8 @@
 /**
  * @mlblocks/kernels-webgpu/node — the WebGPU backend in Node through Dawn (the `webgpu` npm package).
  */
+export { isSoftwareAdapter } from './adapter.js';
+
 import { BackendError, getBackend, registerBackend } from '@mlblocks/core-tensor';
 import type { WebGPUBackend } from './backend.js';
 import { createWebGPUBackend } from './create.js';
@@ -39,28 +41,36 @@ export interface AutoSelectOptions {
   allowSoftware?: boolean;
   /** Where the one-line notice goes when WebGPU is passed over (default console.warn). */
   notice?: (line: string) => void;
+  /**
+   * The backend the caller uses when WebGPU is passed over (default `'cpu'`): named in the notice
+   * and returned. The caller registers it (e.g. the wasm backend) if it is not the CPU.
+   */
+  fallback?: string;
 }
 
 /**
- * Registers the WebGPU backend under `'webgpu'` when a hardware adapter exists and returns
- * `'webgpu'`; otherwise keeps the CPU, says why in one line, and returns `'cpu'`.
+ * Registers the WebGPU backend under `'webgpu'` when a hardware adapter exists (any adapter with
+ * `allowSoftware`) and returns `'webgpu'`; otherwise says why in one line and returns the
+ * `fallback` name (`'cpu'` unless given). This is the one place that decides whether WebGPU is
+ * worth using; the lesson apps' `--backend auto` is built on it.
  */
 export async function useWebGPUIfAvailable(options: AutoSelectOptions = {}): Promise<string> {
-  const { allowSoftware = false, notice = console.warn } = options;
+  const { allowSoftware = false, notice = console.warn, fallback = 'cpu' } = options;
+  const fallbackLabel = fallback === 'cpu' ? 'the CPU backend' : `the ${fallback} backend`;
   let backend: WebGPUBackend;
   try {
     backend = await createNodeWebGPUBackend();
   } catch (error) {
-    notice(`mlblocks: WebGPU unavailable, using the CPU backend (${(error as Error).message})`);
-    getBackend('cpu');
-    return 'cpu';
+    notice(`mlblocks: WebGPU unavailable, using ${fallbackLabel} (${(error as Error).message})`);
+    if (fallback === 'cpu') getBackend('cpu');
+    return fallback;
   }
   if (backend.isSoftwareAdapter && !allowSoftware) {
     notice(
-      `mlblocks: the only WebGPU adapter is a software one (${backend.adapterDescription}); using the CPU backend`,
+      `mlblocks: the only WebGPU adapter is a software one (${backend.adapterDescription}); using ${fallbackLabel}`,
     );
     backend.dispose();
-    return 'cpu';
+    return fallback;
   }
   registerBackend('webgpu', backend);
   return 'webgpu';

@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from '../dtype.js';
+import type { BinaryOp, ReduceOp, UnaryOp } from './ops.js';
 
 /**
  * The backend contract — read this first if you are writing a backend.
@@ -103,56 +104,3 @@ export interface BackendMemory {
   /** Bytes held by live storages. */
   bytes: number;
 }
-
-/** Element-wise unary primitives (float-only ones are documented on the NDArray methods). */
-export const UNARY_OPS = [
-  'neg',
-  'abs',
-  'sign',
-  'exp',
-  'log',
-  'sqrt',
-  'square',
-  'reciprocal',
-  'tanh',
-  'sigmoid',
-  'relu',
-  'erf',
-  'floor',
-  'ceil',
-  'round',
-  'sin',
-  'cos',
-  'not',
-] as const;
-/** One of {@link UNARY_OPS}. */
-export type UnaryOp = (typeof UNARY_OPS)[number];
-
-/** Element-wise binary primitives; the comparisons return bool. */
-export const BINARY_OPS = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'eq',
-  'ne',
-  'lt',
-  'le',
-  'gt',
-  'ge',
-  'and',
-  'or',
-] as const;
-/** One of {@link BINARY_OPS}. */
-export type BinaryOp = (typeof BINARY_OPS)[number];
-
-/** Binary ops whose result is bool. */
-export const COMPARISON_OPS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
-
-/** Reduction primitives. */
-export const REDUCE_OPS = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'] as const;
-/** One of {@link REDUCE_OPS}. */
-export type ReduceOp = (typeof REDUCE_OPS)[number];

@@ -1,13 +1,11 @@
+import type { Backend, BackendMemory, Storage, StridedView } from '../backend/backend.js';
 import {
-  type Backend,
-  type BackendMemory,
   type BinaryOp,
-  COMPARISON_OPS,
+  binaryResultDType,
   type ReduceOp,
-  type Storage,
-  type StridedView,
+  reduceResultDType,
   type UnaryOp,
-} from '../backend/backend.js';
+} from '../backend/ops.js';
 import { allocTyped, bytesPerElement, type DType, type TypedArray } from '../dtype.js';
 import { contiguousStrides, sizeOf } from '../shape/shape.js';
 import { CpuStorage } from './cpu-storage.js';
@@ -83,8 +81,7 @@ export class CpuBackend implements Backend {
   }
 
   binary(op: BinaryOp, a: StridedView, b: StridedView): Storage {
-    const dtype = COMPARISON_OPS.has(op) ? 'bool' : a.storage.dtype;
-    const out = this.alloc(dtype, sizeOf(a.shape));
+    const out = this.alloc(binaryResultDType(op, a.storage.dtype), sizeOf(a.shape));
     binaryInto(op, a, b, out.data);
     return out;
   }
@@ -96,8 +93,10 @@ export class CpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: StridedView, axisCount: number): Storage {
-    const dtype = op === 'argmax' || op === 'argmin' ? 'int32' : x.storage.dtype;
-    const out = this.alloc(dtype, sizeOf(x.shape.slice(0, x.shape.length - axisCount)));
+    const out = this.alloc(
+      reduceResultDType(op, x.storage.dtype),
+      sizeOf(x.shape.slice(0, x.shape.length - axisCount)),
+    );
     reduceInto(op, x, axisCount, out.data);
     return out;
   }

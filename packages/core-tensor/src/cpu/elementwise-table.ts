@@ -1,4 +1,4 @@
-import type { BinaryOp, UnaryOp } from '../backend/backend.js';
+import type { BinaryOp, UnaryOp } from '../backend/ops.js';
 
 /**
  * The element-wise ops of the CPU backend as JavaScript expressions over `x` (unary) or `a`, `b`

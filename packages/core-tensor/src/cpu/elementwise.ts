@@ -1,4 +1,5 @@
-import type { BinaryOp, StridedView, UnaryOp } from '../backend/backend.js';
+import type { StridedView } from '../backend/backend.js';
+import type { BinaryOp, UnaryOp } from '../backend/ops.js';
 import { allocTyped, type TypedArray } from '../dtype.js';
 import { contiguousStrides, isContiguous, sizeOf } from '../shape/shape.js';
 import { CpuStorage, dataOf } from './cpu-storage.js';

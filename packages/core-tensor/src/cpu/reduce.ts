@@ -1,4 +1,5 @@
-import type { ReduceOp, StridedView } from '../backend/backend.js';
+import type { StridedView } from '../backend/backend.js';
+import type { ReduceOp } from '../backend/ops.js';
 import type { TypedArray } from '../dtype.js';
 import { contiguousStrides, sizeOf } from '../shape/shape.js';
 import { dataOf } from './cpu-storage.js';

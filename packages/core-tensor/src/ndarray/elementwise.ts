@@ -1,4 +1,11 @@
-import { type BinaryOp, COMPARISON_OPS, type UnaryOp } from '../backend/backend.js';
+import {
+  BINARY_OP_KINDS,
+  type BinaryOp,
+  binaryResultDType,
+  type OpKind,
+  UNARY_OP_KINDS,
+  type UnaryOp,
+} from '../backend/ops.js';
 import { assertDType, checkScalarFits, type DType, floatResultType, promoteTypes } from '../dtype.js';
 import { BackendError, DTypeError } from '../errors.js';
 import { broadcastShapes, broadcastStrides } from '../shape/shape.js';
@@ -9,50 +16,9 @@ import { NDArray, type Operand } from './ndarray.js';
  *
  * dtype rules (see `promoteTypes`): operands are widened only when that is lossless
  * (bool → uint8 → int32, bool/uint8 → float32, anything → float64); int32 with float32 asks for a cast.
- * JS numbers take the dtype of the array they meet.
+ * JS numbers take the dtype of the array they meet. Which dtypes each op takes is in the op list
+ * (`backend/ops.ts`).
  */
-
-type Kind = 'numeric' | 'float' | 'bool' | 'any';
-
-// Which dtypes each op accepts: numeric = all but bool, float = computed in float32 (or float64).
-const UNARY_KIND: Record<UnaryOp, Kind> = {
-  neg: 'numeric',
-  abs: 'numeric',
-  sign: 'numeric',
-  square: 'numeric',
-  relu: 'numeric',
-  floor: 'numeric',
-  ceil: 'numeric',
-  round: 'numeric',
-  exp: 'float',
-  log: 'float',
-  sqrt: 'float',
-  reciprocal: 'float',
-  tanh: 'float',
-  sigmoid: 'float',
-  sin: 'float',
-  cos: 'float',
-  erf: 'float',
-  not: 'bool',
-};
-
-const BINARY_KIND: Record<BinaryOp, Kind> = {
-  add: 'numeric',
-  sub: 'numeric',
-  mul: 'numeric',
-  pow: 'numeric',
-  maximum: 'numeric',
-  minimum: 'numeric',
-  div: 'float',
-  eq: 'any',
-  ne: 'any',
-  lt: 'any',
-  le: 'any',
-  gt: 'any',
-  ge: 'any',
-  and: 'bool',
-  or: 'bool',
-};
 
 const OP_NAMES: Partial<Record<UnaryOp | BinaryOp, string>> = {
   not: 'logicalNot',
@@ -61,7 +27,7 @@ const OP_NAMES: Partial<Record<UnaryOp | BinaryOp, string>> = {
 };
 
 /** The dtype an op of `kind` computes in for input dtype `dtype`. */
-function computeType(op: string, kind: Kind, dtype: DType): DType {
+function computeType(op: string, kind: OpKind, dtype: DType): DType {
   if (kind === 'float') return floatResultType(op, dtype);
   if (kind === 'bool' && dtype !== 'bool') {
     throw new DTypeError(
@@ -87,7 +53,7 @@ export function cast(x: NDArray, dtype: DType): NDArray {
 
 export function unary(op: UnaryOp, x: NDArray): NDArray {
   const name = OP_NAMES[op] ?? op;
-  const dtype = computeType(name, UNARY_KIND[op], x.dtype);
+  const dtype = computeType(name, UNARY_OP_KINDS[op], x.dtype);
   const input = cast(x, dtype);
   try {
     return NDArray.fromStorage(x.backend.unary(op, input.view(name)), x.shape, dtype);
@@ -100,13 +66,13 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): NDArray {
   const name = OP_NAMES[op] ?? op;
   const [x, y] = toArrays(name, a, b);
   try {
-    const dtype = computeType(name, BINARY_KIND[op], promoteTypes(name, x.dtype, y.dtype));
+    const dtype = computeType(name, BINARY_OP_KINDS[op], promoteTypes(name, x.dtype, y.dtype));
     const shape = broadcastShapes(name, x.shape, y.shape);
     const xs = cast(x, dtype);
     const ys = cast(y, dtype);
     try {
       const storage = x.backend.binary(op, broadcastView(name, xs, shape), broadcastView(name, ys, shape));
-      return NDArray.fromStorage(storage, shape, COMPARISON_OPS.has(op) ? 'bool' : dtype);
+      return NDArray.fromStorage(storage, shape, binaryResultDType(op, dtype));
     } finally {
       xs.dispose();
       ys.dispose();

@@ -1,4 +1,4 @@
-import type { ReduceOp } from '../backend/backend.js';
+import type { ReduceOp } from '../backend/ops.js';
 import { floatResultType } from '../dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { normalizeAxes, normalizeAxis } from '../shape/shape.js';

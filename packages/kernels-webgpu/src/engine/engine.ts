@@ -178,6 +178,3 @@ export function groups1d(threads: number): [number, number, number] {
   const groups = Math.max(1, Math.ceil(threads / WORKGROUP));
   return groups <= MAX_GROUPS ? [groups, 1, 1] : [MAX_GROUPS, Math.ceil(groups / MAX_GROUPS), 1];
 }
-
-/** WGSL snippet: the flat invocation index for a `groups1d` grid. */
-export const FLAT_INDEX = `let i = gid.x + gid.y * nwg.x * ${WORKGROUP}u;`;

@@ -1,6 +1,7 @@
 import type { BinaryOp, DType, StridedView, UnaryOp } from '@mlblocks/core-tensor';
 import { type WgslType, wgslType } from '../engine/dtypes.js';
 import type { Engine } from '../engine/engine.js';
+import { bufferOf } from '../storage.js';
 import { bindings, helpersFor, main1d, STRIDED_AT, stridedMeta } from './wgsl.js';
 
 /**
@@ -115,11 +116,6 @@ function readMode(view: StridedView, shape: readonly number[]): ReadMode {
     expected *= shape[d]!;
   }
   return 'dense';
-}
-
-/** The GPU buffer behind a view (views handed to this backend hold GpuStorage). */
-export function bufferOf(view: StridedView): GPUBuffer {
-  return (view.storage as unknown as { buffer: GPUBuffer }).buffer;
 }
 
 export function unary(engine: Engine, op: UnaryOp, x: StridedView, out: GPUBuffer): void {

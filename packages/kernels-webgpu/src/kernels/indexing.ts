@@ -1,7 +1,7 @@
 import type { StridedView } from '@mlblocks/core-tensor';
 import { wgslType } from '../engine/dtypes.js';
 import type { Engine } from '../engine/engine.js';
-import { bufferOf } from './elementwise.js';
+import { bufferOf } from '../storage.js';
 import { bindings, main1d } from './wgsl.js';
 
 // Both kernels see the contiguous x as [outer, D, inner] and the indices as a flat list of `count`.

@@ -1,6 +1,6 @@
 import type { StridedView } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
-import { bufferOf } from './elementwise.js';
+import { bufferOf } from '../storage.js';
 import { matmulOperands } from './matmul-operands.js';
 import { TILED_SOURCE, TILED_SPAN } from './matmul-tiled.js';
 import { bindings } from './wgsl.js';

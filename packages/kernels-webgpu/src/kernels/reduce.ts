@@ -1,7 +1,7 @@
 import type { ReduceOp, StridedView } from '@mlblocks/core-tensor';
 import { type WgslType, wgslType } from '../engine/dtypes.js';
 import type { Engine } from '../engine/engine.js';
-import { bufferOf } from './elementwise.js';
+import { bufferOf } from '../storage.js';
 import { bindings } from './wgsl.js';
 
 /**
