@@ -18,16 +18,22 @@ export function renderCpuKernels(): string {
     '',
     'export const UNARY_KERNELS: Record<UnaryOp, UnaryKernel> = {',
   ];
-  for (const [op, expr] of Object.entries(UNARY_TABLE)) {
-    lines.push(
-      `  ${op}(x, xo, xs, out, oo, n) {`,
-      '    for (let i = 0; i < n; i++) {',
-      '      const x_ = x[xo + i * xs]!;',
-      `      out[oo + i] = ${expr.replaceAll(/\bx\b/g, 'x_')};`,
-      '    }',
-      '  },',
-    );
-  }
+  const unary = (name: string, expr: string) => [
+    `  ${name}(x, xo, xs, out, oo, n) {`,
+    '    for (let i = 0; i < n; i++) {',
+    '      const x_ = x[xo + i * xs]!;',
+    `      out[oo + i] = ${expr.replaceAll(/\bx\b/g, 'x_')};`,
+    '    }',
+    '  },',
+  ];
+  for (const [op, { js }] of Object.entries(UNARY_TABLE)) lines.push(...unary(op, js));
+  lines.push(
+    '};',
+    '',
+    '/** int32 variants where plain double arithmetic would differ from int32 wrapping. */',
+    'export const INT32_UNARY_KERNELS: Partial<Record<UnaryOp, UnaryKernel>> = {',
+  );
+  for (const [op, { int32 }] of Object.entries(UNARY_TABLE)) if (int32) lines.push(...unary(op, int32));
   lines.push('};', '');
   const binary = (name: string, expr: string) => [
     `  ${name}(a, ao, as, b, bo, bs, out, oo, n) {`,

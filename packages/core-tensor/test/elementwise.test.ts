@@ -119,6 +119,9 @@ describe('dtypes', () => {
     expect(a.add(1).toArraySync()).toEqual([8, -6, -2147483648]);
     expect(a.mul(a).dtype).toBe('int32');
     expect(fromArray([65537], { dtype: 'int32' }).mul(65537).item()).toBe(Math.imul(65537, 65537));
+    // (2^31 − 1)² needs 62 bits: a double drops the low one, which int32 wrapping keeps (…0001)
+    const big = fromArray([2147483647, 65537, -2147483648], { dtype: 'int32' });
+    expect([...big.square().dataSync()]).toEqual([1, 131073, 0]);
     expect(() => a.add(0.5)).toThrow(DTypeError);
     expect(() => a.exp()).toThrow(/exp: needs floating-point input but got int32/);
     expect(() => a.div(2)).toThrow(DTypeError);

@@ -6,26 +6,27 @@ import type { BinaryOp, UnaryOp } from '../backend/ops.js';
  * `elementwise.gen.ts`, so adding an op is one line here — with no closure call per element.
  * `int32` gives a variant for int32 operands where plain double arithmetic would be wrong.
  */
-export const UNARY_TABLE: Record<UnaryOp, string> = {
-  neg: '-x',
-  abs: 'Math.abs(x)',
-  sign: 'x > 0 ? 1 : x < 0 ? -1 : x',
-  exp: 'Math.exp(x)',
-  log: 'Math.log(x)',
-  sqrt: 'Math.sqrt(x)',
-  square: 'x * x',
-  reciprocal: '1 / x',
-  tanh: 'Math.tanh(x)',
-  sigmoid: '1 / (1 + Math.exp(-x))',
-  relu: 'x > 0 || x !== x ? x : 0',
-  erf: 'erf(x)', // from ./special.ts
-  floor: 'Math.floor(x)',
-  ceil: 'Math.ceil(x)',
+export const UNARY_TABLE: Record<UnaryOp, { js: string; int32?: string }> = {
+  neg: { js: '-x' },
+  abs: { js: 'Math.abs(x)' },
+  sign: { js: 'x > 0 ? 1 : x < 0 ? -1 : x' },
+  exp: { js: 'Math.exp(x)' },
+  log: { js: 'Math.log(x)' },
+  sqrt: { js: 'Math.sqrt(x)' },
+  // x*x of an int32 can exceed 2^53, where doubles lose the low bits that int32 wrapping keeps
+  square: { js: 'x * x', int32: 'Math.imul(x, x)' },
+  reciprocal: { js: '1 / x' },
+  tanh: { js: 'Math.tanh(x)' },
+  sigmoid: { js: '1 / (1 + Math.exp(-x))' },
+  relu: { js: 'x > 0 || x !== x ? x : 0' },
+  erf: { js: 'erf(x)' }, // from ./special.ts
+  floor: { js: 'Math.floor(x)' },
+  ceil: { js: 'Math.ceil(x)' },
   // round half to even, like NumPy and PyTorch (Math.round rounds half up)
-  round: 'Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x)',
-  sin: 'Math.sin(x)',
-  cos: 'Math.cos(x)',
-  not: 'x ? 0 : 1',
+  round: { js: 'Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x)' },
+  sin: { js: 'Math.sin(x)' },
+  cos: { js: 'Math.cos(x)' },
+  not: { js: 'x ? 0 : 1' },
 };
 
 export const BINARY_TABLE: Record<BinaryOp, { js: string; int32?: string }> = {

@@ -122,6 +122,16 @@ export const UNARY_KERNELS: Record<UnaryOp, UnaryKernel> = {
   },
 };
 
+/** int32 variants where plain double arithmetic would differ from int32 wrapping. */
+export const INT32_UNARY_KERNELS: Partial<Record<UnaryOp, UnaryKernel>> = {
+  square(x, xo, xs, out, oo, n) {
+    for (let i = 0; i < n; i++) {
+      const x_ = x[xo + i * xs]!;
+      out[oo + i] = Math.imul(x_, x_);
+    }
+  },
+};
+
 export const BINARY_KERNELS: Record<BinaryOp, BinaryKernel> = {
   add(a, ao, as, b, bo, bs, out, oo, n) {
     for (let i = 0; i < n; i++) {

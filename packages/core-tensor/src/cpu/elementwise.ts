@@ -3,12 +3,17 @@ import type { BinaryOp, UnaryOp } from '../backend/ops.js';
 import { allocTyped, type TypedArray } from '../dtype.js';
 import { contiguousStrides, isContiguous, sizeOf } from '../shape/shape.js';
 import { CpuStorage, dataOf } from './cpu-storage.js';
-import { BINARY_KERNELS, INT32_BINARY_KERNELS, UNARY_KERNELS } from './elementwise.gen.js';
+import {
+  BINARY_KERNELS,
+  INT32_BINARY_KERNELS,
+  INT32_UNARY_KERNELS,
+  UNARY_KERNELS,
+} from './elementwise.gen.js';
 import { forEachRun } from './strided.js';
 
 /** Element-wise unary op into the contiguous `out`. */
 export function unaryInto(op: UnaryOp, x: StridedView, out: TypedArray): void {
-  const kernel = UNARY_KERNELS[op];
+  const kernel = (x.storage.dtype === 'int32' && INT32_UNARY_KERNELS[op]) || UNARY_KERNELS[op];
   const src = dataOf(x);
   let o = 0;
   forEachRun(x.shape, [x.strides], [x.offset], (offs, n, s) => {
