@@ -1,4 +1,11 @@
-import type { BinaryOp, DType, StridedView, UnaryOp } from '@mlblocks/core-tensor';
+import {
+  BackendError,
+  type BinaryOp,
+  binaryResultDType,
+  type DType,
+  type StridedView,
+  type UnaryOp,
+} from '@mlblocks/core-tensor';
 import { type WgslType, wgslType } from '../engine/dtypes.js';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
@@ -50,8 +57,6 @@ const BINARY: Record<BinaryOp, Exprs> = {
   and: { u32: '(a != 0u) && (b != 0u)' },
   or: { u32: '(a != 0u) || (b != 0u)' },
 };
-
-const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or']);
 
 /**
  * Wraps an expression so the stored value matches core-tensor's dtype: uint8 wraps mod 256,
@@ -122,7 +127,7 @@ export function unary(engine: Engine, op: UnaryOp, x: StridedView, out: GPUBuffe
   const dtype = x.storage.dtype;
   const t = wgslType(op, dtype);
   const expr = UNARY[op][t];
-  if (!expr) throw new Error(`unary ${op} has no ${t} kernel`);
+  if (!expr) throw new BackendError(op, `the WebGPU backend has no ${dtype} kernel for ${op}`);
   runMap(
     engine,
     `unary:${op}:${dtype}`,
@@ -138,8 +143,9 @@ export function binary(engine: Engine, op: BinaryOp, a: StridedView, b: StridedV
   const dtype = a.storage.dtype;
   const t = wgslType(op, dtype);
   const expr = BINARY[op][t];
-  if (!expr) throw new Error(`binary ${op} has no ${t} kernel`);
-  const isBool = COMPARISONS.has(op);
+  if (!expr) throw new BackendError(op, `the WebGPU backend has no ${dtype} kernel for ${op}`);
+  // comparisons, and and/or on bool: the expression is a WGSL bool, stored as 0/1
+  const isBool = binaryResultDType(op, dtype) === 'bool';
   const body = expr.replaceAll(/\ba\b/g, 'v0').replaceAll(/\bb\b/g, 'v1');
   runMap(
     engine,

@@ -1,0 +1,116 @@
+import { Generator } from '@mlblocks/core-tensor';
+import { type Case, describeInput, input } from './case.js';
+import type { Layout } from './layouts.js';
+import { typedArray } from './values.js';
+
+// Matrix products (edge sizes, sizes past every block and tile of the fast kernels, batches with
+// broadcast batch axes, transposed and strided operands) and the fused softmax / log-softmax.
+
+const PRODUCT_SIZES: readonly [number, number, number][] = [
+  [1, 1, 1],
+  [1, 7, 1],
+  [5, 7, 3],
+  [4, 8, 8],
+  [33, 65, 17],
+  [64, 64, 64],
+  [31, 100, 33],
+  [70, 130, 65],
+  [128, 784, 10],
+  [67, 300, 530], // more than one K block (256) and N block (512) of the wasm sgemm
+  [3, 0, 2],
+  [0, 4, 5],
+];
+
+const OPERAND_LAYOUTS: readonly [Layout, Layout][] = [
+  ['contiguous', 'contiguous'],
+  ['transposed', 'transposed'],
+  ['stepped', 'reversed'],
+  ['offset', 'transposed'],
+];
+
+export function matmulCases(seed: number): Case[] {
+  const gen = new Generator(seed);
+  const cases: Case[] = [];
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const [M, K, N] of PRODUCT_SIZES) {
+      for (const [la, lb] of OPERAND_LAYOUTS) {
+        if (dtype === 'float64' && la !== 'contiguous') continue;
+        cases.push({
+          family: 'matmul',
+          name: `${describeInput(dtype, [M, K], la)} · ${describeInput(dtype, [K, N], lb)}`,
+          inputs: [input(gen, dtype, [M, K], la, 'normal'), input(gen, dtype, [K, N], lb, 'normal')],
+          run: (b, [x, y]) => b.matmul(x!, y!),
+          tolerance: 'dot',
+          nonFinite: false,
+        });
+      }
+    }
+    // batches: [2, 1, 3, 4] · [5, 4, 6] → [2, 5, 3, 6] (a broadcast batch axis on each side)
+    const out = [2, 5];
+    cases.push({
+      family: 'matmul',
+      name: `batched ${dtype}[2,1,3,4] · ${dtype}[5,4,6] with broadcast batch axes`,
+      inputs: [
+        input(gen, dtype, [2, 1, 3, 4], 'contiguous', 'normal', [...out, 3, 4]),
+        input(gen, dtype, [5, 4, 6], 'transposed', 'normal', [...out, 4, 6]),
+      ],
+      run: (b, [x, y]) => b.matmul(x!, y!),
+      tolerance: 'dot',
+      nonFinite: false,
+    });
+    cases.push({
+      family: 'matmul',
+      name: `batched ${dtype}[5,17,9] · ${dtype}[5,9,21]`,
+      inputs: [
+        input(gen, dtype, [5, 17, 9], 'stepped', 'normal'),
+        input(gen, dtype, [5, 9, 21], 'middle', 'normal'),
+      ],
+      run: (b, [x, y]) => b.matmul(x!, y!),
+      tolerance: 'dot',
+      nonFinite: false,
+    });
+  }
+  return cases;
+}
+
+const ROW_SHAPES: readonly (readonly number[])[] = [[1], [65], [5, 130], [2, 3, 7], [0, 4]];
+
+export function softmaxCases(seed: number): Case[] {
+  const gen = new Generator(seed);
+  const cases: Case[] = [];
+  for (const family of ['softmax', 'logSoftmax'] as const) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const shape of ROW_SHAPES) {
+        for (const layout of ['contiguous', 'transposed', 'reversed'] as const) {
+          if (layout === 'transposed' && shape.filter((d) => d > 1).length < 2) continue;
+          cases.push({
+            family,
+            name: `${family} over the last axis of ${describeInput(dtype, shape, layout)}`,
+            inputs: [input(gen, dtype, shape, layout)],
+            run: (b, [x]) => b[family]!(x!),
+            tolerance: 'accumulation',
+            nonFinite: false,
+          });
+        }
+      }
+      // logits like 1e4 must not overflow exp: the row maximum comes out first
+      cases.push({
+        family,
+        name: `${family} of ${dtype} logits ±1e4`,
+        inputs: [
+          {
+            dtype,
+            data: typedArray(dtype, [1e4, 1e4 - 1, -1e4]),
+            shape: [1, 3],
+            strides: [3, 1],
+            offset: 0,
+          },
+        ],
+        run: (b, [x]) => b[family]!(x!),
+        tolerance: 'accumulation',
+        nonFinite: false,
+      });
+    }
+  }
+  return cases;
+}
