@@ -1,16 +1,20 @@
 // Row reductions over contiguous float32 rows, accumulating in float64 like the CPU reference
-// (sum and prod), and the fused softmax / log-softmax. Op codes follow REDUCE_OPS.
+// (sum and prod), and the fused softmax / log-softmax. `op` is one of the REDUCE_* codes.
+import { REDUCE_ARGMAX, REDUCE_ARGMIN, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD, REDUCE_SUM } from './ops.gen';
+
 export function reduce_rows_f32(op: i32, rows: i32, n: i32, x: usize, out: usize): void {
   for (let r = 0; r < rows; r++) {
     const row = x + ((<usize>r * <usize>n) << 2);
     const o = out + ((<usize>r) << 2);
-    if (op === 0) store<f32>(o, <f32>sumRow(row, n));
-    else if (op === 1) {
+    if (op === REDUCE_SUM) store<f32>(o, <f32>sumRow(row, n));
+    else if (op === REDUCE_PROD) {
       let acc: f64 = 1;
       for (let i = 0; i < n; i++) acc *= <f64>load<f32>(row + ((<usize>i) << 2));
       store<f32>(o, <f32>acc);
-    } else if (op === 2 || op === 3) store<f32>(o, extreme(row, n, op === 2));
-    else store<i32>(o, argExtreme(row, n, op === 4));
+    } else if (op === REDUCE_MAX || op === REDUCE_MIN) store<f32>(o, extreme(row, n, op === REDUCE_MAX));
+    else if (op === REDUCE_ARGMAX || op === REDUCE_ARGMIN)
+      store<i32>(o, argExtreme(row, n, op === REDUCE_ARGMAX));
+    else unreachable();
   }
 }
 
@@ -116,6 +120,7 @@ export function softmax_rows_f32(log: bool, rows: i32, n: i32, x: usize, out: us
  * out[o, c] = op over m of x[o, m, c], for a contiguous [outer, mid, inner] block: a reduction
  * over middle axes (a pooling window's taps, a batch of bias gradients) read row by row, with no
  * transposing copy. sum accumulates in float64 (`acc`: inner × 8 bytes); max/min propagate NaN.
+ * `op` is REDUCE_SUM, REDUCE_MAX or REDUCE_MIN.
  */
 export function reduce_mid_f32(
   op: i32,
@@ -126,11 +131,12 @@ export function reduce_mid_f32(
   out: usize,
   acc: usize,
 ): void {
-  const isMax = op === 2;
+  if (op !== REDUCE_SUM && op !== REDUCE_MAX && op !== REDUCE_MIN) unreachable();
+  const isMax = op === REDUCE_MAX;
   for (let o = 0; o < outer; o++) {
     const block = x + ((<usize>o * <usize>mid * <usize>inner) << 2);
     const dst = out + ((<usize>o * <usize>inner) << 2);
-    if (op === 0) {
+    if (op === REDUCE_SUM) {
       sum_cols_f32(mid, inner, block, dst, acc);
       continue;
     }

@@ -2,7 +2,7 @@
 // Node 20: `node --experimental-wasm-relaxed-simd --import tsx --conditions=@mlblocks/source bench/relaxed-check.ts`.
 // Compares matmul with the CPU backend and 1 with 2 threads; exits 1 on a mismatch.
 import { Generator, randn, registerBackend } from '@mlblocks/core-tensor';
-import { buildWasm } from '../scripts/build-wasm.mjs';
+import { buildWasm } from '../scripts/build-wasm.js';
 
 await buildWasm();
 const { createWasmBackend } = await import('@mlblocks/kernels-wasm');

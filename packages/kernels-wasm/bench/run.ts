@@ -17,7 +17,7 @@ import {
   tfjsRunner,
 } from '@mlblocks/bench-kit';
 import { registerBackend } from '@mlblocks/core-tensor';
-import { buildWasm } from '../scripts/build-wasm.mjs';
+import { buildWasm } from '../scripts/build-wasm.js';
 
 // Relaxed SIMD (f32x4.relaxed_madd → one FMA instruction) is on by default in Node ≥ 22 and in
 // browsers; Node 20's V8 has it behind this flag, the same as `node --experimental-wasm-relaxed-simd`.

@@ -1,33 +1,27 @@
 import {
   type Backend,
   type BackendMemory,
-  BINARY_OPS,
   type BinaryOp,
+  binaryResultDType,
   bytesPerElement,
-  COMPARISON_OPS,
   contiguousStrides,
   type DType,
   isContiguous,
-  REDUCE_OPS,
   type ReduceOp,
+  reduceResultDType,
   type Storage,
   type StridedView,
   sizeOf,
   type TypedArray,
-  UNARY_OPS,
   type UnaryOp,
 } from '@mlblocks/core-tensor';
 import { Allocator } from './engine/allocator.js';
-import { Heap, shiftOf } from './engine/heap.js';
+import { type Heap, shiftOf } from './engine/heap.js';
 import type { KernelExports } from './engine/module.js';
-import type { WorkerPool } from './engine/pool.js';
+import { OP_CODES } from './engine/wasm-binary.gen.js';
 import { Fallback } from './kernels/fallback.js';
-import { CALL_BYTES, matmulF32, writeCalls } from './kernels/matmul.js';
+import type { Gemm } from './kernels/gemm.js';
 import { addressOf, WasmStorage } from './storage.js';
-
-const UNARY_CODE = new Map<UnaryOp, number>(UNARY_OPS.map((op, i) => [op, i]));
-const BINARY_CODE = new Map<BinaryOp, number>(BINARY_OPS.map((op, i) => [op, i]));
-const REDUCE_CODE = new Map<ReduceOp, number>(REDUCE_OPS.map((op, i) => [op, i]));
 
 /** How the backend was set up (see {@link createWasmBackend}). */
 export interface WasmBackendInfo {
@@ -49,32 +43,26 @@ export interface WasmBackendInfo {
  * (see `kernels/fallback.ts`). Create it with {@link createWasmBackend}.
  */
 export class WasmBackend implements Backend {
-  readonly heap: Heap;
-  private readonly k: KernelExports;
   private readonly fallback: Fallback;
   private liveBuffers = 0;
   private liveBytes = 0;
   private scratch = new Map<number, number>();
-  private gemmScratch: number[] = [];
 
+  /** @internal Use {@link createWasmBackend}. */
   constructor(
     readonly name: string,
-    memory: WebAssembly.Memory,
-    kernels: KernelExports,
-    private readonly pool: WorkerPool | null,
+    /** The wasm memory and its allocator. */
+    readonly heap: Heap,
+    private readonly k: KernelExports,
+    private readonly gemm: Gemm,
     readonly info: WasmBackendInfo,
   ) {
-    this.heap = new Heap(memory, kernels);
-    this.k = kernels;
-    this.fallback = new Fallback(this);
-    const threads = pool ? pool.size + 1 : 1;
-    const bytes = Allocator.sizeClass(kernels.gemmScratchBytes());
-    for (let t = 0; t < threads; t++) this.gemmScratch.push(this.heap.allocator.alloc(bytes));
+    this.fallback = new Fallback(heap);
   }
 
   // ── memory ──────────────────────────────────────────────────────────────────────────────
   /** An uninitialised block for `size` elements, counted as live. */
-  allocRaw(dtype: DType, size: number): WasmStorage {
+  private allocRaw(dtype: DType, size: number): WasmStorage {
     const block = Allocator.sizeClass(size * bytesPerElement(dtype));
     const ptr = this.heap.allocator.alloc(block);
     this.liveBuffers++;
@@ -116,7 +104,7 @@ export class WasmBackend implements Backend {
   }
 
   /** A typed-array view of a storage's elements in wasm memory (no copy). */
-  typedView(s: WasmStorage): TypedArray {
+  private typedView(s: WasmStorage): TypedArray {
     return this.heap.view(s.dtype, s.ptr, s.size);
   }
 
@@ -135,7 +123,7 @@ export class WasmBackend implements Backend {
       if (out.size > 0) this.k.to_f32(shiftOf(from), out.size, addressOf(x), out.ptr);
       return out;
     }
-    if (dtype !== from) return this.fallback.run([x], (cpu, [v]) => cpu.copy(v!, dtype));
+    if (dtype !== from) return this.onCpu([x], (cpu, [v]) => cpu.copy(v!, dtype));
     const out = this.allocRaw(dtype, sizeOf(x.shape));
     this.moveInto(out.ptr, contiguousStrides(x.shape), x);
     return out;
@@ -159,24 +147,27 @@ export class WasmBackend implements Backend {
   }
 
   unary(op: UnaryOp, x: StridedView): Storage {
-    if (x.storage.dtype !== 'float32') return this.fallback.run([x], (cpu, [v]) => cpu.unary(op, v!));
+    const code = OP_CODES.unary[op];
+    if (x.storage.dtype !== 'float32' || code === undefined)
+      return this.onCpu([x], (cpu, [v]) => cpu.unary(op, v!));
     const out = this.allocRaw('float32', sizeOf(x.shape));
     if (out.size === 0) return out;
     const rank = this.heap.writeMeta(x.shape, [x.strides]);
-    this.k.unary_f32(UNARY_CODE.get(op)!, rank, this.heap.meta, this.heap.offs, addressOf(x), out.ptr);
+    this.k.unary_f32(code, rank, this.heap.meta, this.heap.offs, addressOf(x), out.ptr);
     return out;
   }
 
   binary(op: BinaryOp, a: StridedView, b: StridedView): Storage {
-    if (a.storage.dtype !== 'float32') {
-      return this.fallback.run([a, b], (cpu, [x, y]) => cpu.binary(op, x!, y!));
+    const code = OP_CODES.binary[op];
+    if (a.storage.dtype !== 'float32' || code === undefined) {
+      return this.onCpu([a, b], (cpu, [x, y]) => cpu.binary(op, x!, y!));
     }
-    const bool = COMPARISON_OPS.has(op);
+    const bool = binaryResultDType(op, 'float32') === 'bool';
     const out = this.allocRaw(bool ? 'bool' : 'float32', sizeOf(a.shape));
     if (out.size === 0) return out;
     const rank = this.heap.writeMeta(a.shape, [a.strides, b.strides]);
     this.k.binary_f32(
-      BINARY_CODE.get(op)!,
+      code,
       rank,
       this.heap.meta,
       this.heap.offs,
@@ -207,28 +198,32 @@ export class WasmBackend implements Backend {
   }
 
   reduce(op: ReduceOp, x: StridedView, axisCount: number): Storage {
-    if (x.storage.dtype !== 'float32') {
-      return this.fallback.run([x], (cpu, [v]) => cpu.reduce(op, v!, axisCount));
+    const code = OP_CODES.reduce[op];
+    if (x.storage.dtype !== 'float32' || code === undefined) {
+      return this.onCpu([x], (cpu, [v]) => cpu.reduce(op, v!, axisCount));
     }
     const keep = x.shape.length - axisCount;
     const outer = sizeOf(x.shape.slice(0, keep));
     const inner = sizeOf(x.shape.slice(keep));
-    const out = this.allocRaw(op === 'argmax' || op === 'argmin' ? 'int32' : 'float32', outer);
+    const out = this.allocRaw(reduceResultDType(op, 'float32'), outer);
     if (outer === 0) return out;
     const middle = op === 'sum' || op === 'max' || op === 'min' ? middleReduction(x, keep) : null;
     if (middle && middle.mid > 1) {
       const acc = this.scratchBlock(middle.inner * 8);
       const { outer: o, mid, inner: i } = middle;
-      this.k.reduce_mid_f32(REDUCE_CODE.get(op)!, o, mid, i, addressOf(x), out.ptr, acc);
+      this.k.reduce_mid_f32(code, o, mid, i, addressOf(x), out.ptr, acc);
       return out;
     }
-    this.withContiguous(x, (ptr) => this.k.reduce_rows_f32(REDUCE_CODE.get(op)!, outer, inner, ptr, out.ptr));
+    this.withContiguous(x, (ptr) => this.k.reduce_rows_f32(code, outer, inner, ptr, out.ptr));
     return out;
   }
 
   matmul(a: StridedView, b: StridedView): Storage {
-    if (a.storage.dtype !== 'float32') return this.fallback.run([a, b], (cpu, [x, y]) => cpu.matmul(x!, y!));
-    return matmulF32(this, a, b);
+    if (a.storage.dtype !== 'float32') return this.onCpu([a, b], (cpu, [x, y]) => cpu.matmul(x!, y!));
+    const rank = a.shape.length;
+    const out = this.allocRaw('float32', sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
+    this.gemm.multiply(a, b, out.ptr);
+    return out;
   }
 
   gather(x: StridedView, axis: number, indices: StridedView): Storage {
@@ -254,7 +249,7 @@ export class WasmBackend implements Backend {
 
   scatterAdd(outShape: readonly number[], axis: number, indices: StridedView, src: StridedView): Storage {
     if (src.storage.dtype !== 'float32') {
-      return this.fallback.run([indices, src], (cpu, [i, s]) => cpu.scatterAdd(outShape, axis, i!, s!));
+      return this.onCpu([indices, src], (cpu, [i, s]) => cpu.scatterAdd(outShape, axis, i!, s!));
     }
     const out = this.alloc('float32', sizeOf(outShape));
     const count = sizeOf(indices.shape);
@@ -284,13 +279,19 @@ export class WasmBackend implements Backend {
   }
 
   dispose(): void {
-    this.pool?.dispose();
+    this.gemm.dispose();
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────
+  /** Runs `f` on the CPU reference backend (see `kernels/fallback.ts`) and moves its result into wasm memory. */
+  private onCpu(views: readonly StridedView[], f: Parameters<Fallback['run']>[1]): WasmStorage {
+    const { dtype, data } = this.fallback.run(views, f);
+    return this.upload(dtype, data);
+  }
+
   private softmaxOf(x: StridedView, log: boolean): Storage {
     if (x.storage.dtype !== 'float32') {
-      return this.fallback.run([x], (cpu, [v]) => (log ? cpu.logSoftmax(v!) : cpu.softmax(v!)));
+      return this.onCpu([x], (cpu, [v]) => (log ? cpu.logSoftmax(v!) : cpu.softmax(v!)));
     }
     const out = this.allocRaw('float32', sizeOf(x.shape));
     if (out.size === 0) return out;
@@ -352,37 +353,6 @@ export class WasmBackend implements Backend {
       this.scratch.set(size, ptr);
     }
     return ptr;
-  }
-
-  /** How many threads a product of `macs` multiply-adds should use. */
-  threadsFor(macs: number): number {
-    return this.pool && macs >= this.info.threadMinMacs ? this.pool.size + 1 : 1;
-  }
-
-  /** Runs one share of sgemm calls per thread (share 0 on this thread). */
-  runGemm(shares: readonly (readonly (readonly number[])[])[]): void {
-    const total = shares.reduce((n, s) => n + s.length, 0);
-    const listBlock = Allocator.sizeClass(total * CALL_BYTES);
-    const list = this.heap.allocator.alloc(listBlock);
-    try {
-      const starts: number[] = [];
-      let p = list;
-      for (const share of shares) {
-        starts.push(p);
-        writeCalls(this.heap.i32, p, share as never);
-        p += share.length * CALL_BYTES;
-      }
-      const own = () => this.k.sgemm_list(shares[0]!.length, starts[0]!, this.gemmScratch[0]!);
-      if (shares.length === 1 || !this.pool) own();
-      else {
-        const tasks = shares
-          .slice(1)
-          .map((s, i) => [s.length, starts[i + 1]!, this.gemmScratch[i + 1]!] as const);
-        this.pool.run(tasks, own);
-      }
-    } finally {
-      this.heap.allocator.free(list, listBlock);
-    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { WasmBackend } from './backend.js';
+import { Heap } from './engine/heap.js';
 import {
   compileKernels,
   instantiate,
@@ -7,6 +8,7 @@ import {
   sharedMemorySupported,
 } from './engine/module.js';
 import { WorkerPool } from './engine/pool.js';
+import { Gemm } from './kernels/gemm.js';
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
@@ -70,11 +72,13 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const kernels = instantiate(module, memory);
   // the pool's control slots live in the first page, below the allocator's heap (static data ends ~12 KiB)
   const pool = threads > 1 ? await WorkerPool.create(threads - 1, module, memory, 60 * 1024) : null;
-  const backend = new WasmBackend(options.name ?? 'wasm', memory, kernels, pool, {
+  const heap = new Heap(memory, kernels);
+  const gemm = new Gemm(heap, kernels, pool, options.threadMinMacs ?? 2 ** 22);
+  const backend = new WasmBackend(options.name ?? 'wasm', heap, kernels, gemm, {
     threads,
     relaxedSimd: relaxed,
     sharedMemory: shared,
-    threadMinMacs: options.threadMinMacs ?? 2 ** 22,
+    threadMinMacs: gemm.threadMinMacs,
   });
   warmUp(backend);
   return backend;

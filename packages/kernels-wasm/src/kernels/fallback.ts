@@ -1,32 +1,42 @@
-import { CpuBackend, type DType, type Storage, type StridedView } from '@mlblocks/core-tensor';
-import type { WasmBackend } from '../backend.js';
+import {
+  CpuBackend,
+  type DType,
+  type Storage,
+  type StridedView,
+  type TypedArray,
+} from '@mlblocks/core-tensor';
+import type { Heap } from '../engine/heap.js';
 import type { WasmStorage } from '../storage.js';
 
 /**
  * The dtypes and ops without a wasm kernel (float64 everywhere; int32/uint8/bool arithmetic,
- * casts and reductions) run the CPU reference kernels: operands are copied out of wasm memory,
- * the CPU backend computes, and the result is copied back. Exact CPU semantics (int32 wrap,
- * truncating casts, float64 precision) at the price of two copies; the float32 paths that a
- * model spends its time in never come here.
+ * casts and reductions; ops the kernel table marks 'cpu') run the CPU reference kernels: operands
+ * are copied out of wasm memory, the CPU backend computes, and the backend copies the result back
+ * in. Exact CPU semantics (int32 wrap, truncating casts, float64 precision) at the price of two
+ * copies; the float32 paths that a model spends its time in never come here.
  */
 export class Fallback {
-  readonly cpu = new CpuBackend('wasm-fallback');
+  private readonly cpu = new CpuBackend('wasm-fallback');
 
-  constructor(private readonly backend: WasmBackend) {}
+  constructor(private readonly heap: Heap) {}
 
-  /** Runs `f` on CPU copies of `views`, returns its result moved into wasm memory. */
-  run(views: readonly StridedView[], f: (cpu: CpuBackend, views: StridedView[]) => Storage): WasmStorage {
+  /** Runs `f` on CPU copies of `views`; returns the result's dtype and elements. */
+  run(
+    views: readonly StridedView[],
+    f: (cpu: CpuBackend, views: StridedView[]) => Storage,
+  ): { dtype: DType; data: TypedArray } {
     const temps: Storage[] = [];
     const cpuViews = views.map((v) => {
-      const s = this.cpu.upload(v.storage.dtype, this.backend.typedView(v.storage as WasmStorage));
-      temps.push(s);
-      return { storage: s, shape: v.shape, strides: v.strides, offset: v.offset };
+      const s = v.storage as WasmStorage;
+      const copy = this.cpu.upload(s.dtype, this.heap.view(s.dtype, s.ptr, s.size));
+      temps.push(copy);
+      return { storage: copy, shape: v.shape, strides: v.strides, offset: v.offset };
     });
     try {
       const result = f(this.cpu, cpuViews);
-      const out = this.backend.upload(result.dtype as DType, this.cpu.readSync(result));
+      const data = this.cpu.readSync(result);
       this.cpu.free(result);
-      return out;
+      return { dtype: result.dtype, data };
     } finally {
       for (const t of temps) this.cpu.free(t);
     }
