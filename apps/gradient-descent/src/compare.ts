@@ -1,8 +1,9 @@
 import {
-  type BackendChoice,
+  formatPercent,
   formatSeconds,
   loadImageData,
   type PlotFiles,
+  type RunOptions,
   selectBackend,
   type TopLevelSpec,
   trainingProgress,
@@ -43,15 +44,7 @@ export function comparisonSpec(points: LossPoint[], title: string): TopLevelSpec
 }
 
 /** Options of the comparison run. */
-export interface CompareRunOptions extends Omit<CompareOptions, 'backend'> {
-  backend: BackendChoice;
-  data?: string;
-  trainSize?: number;
-  testSize?: number;
-  outDir: string;
-  progress: boolean | 'auto';
-  log: (line: string) => void;
-}
+export interface CompareRunOptions extends Omit<CompareOptions, 'backend'>, RunOptions {}
 
 /** Runs the comparison, prints a table and writes the figure. */
 export async function runComparison(
@@ -75,7 +68,7 @@ export async function runComparison(
     );
     for (const s of summaries) {
       log(
-        `${s.method.padEnd(28)} ${String(s.steps).padStart(6)} ${String(s.examples).padStart(9)} ${formatSeconds(s.seconds * 1000).padStart(8)} ${s.trainLoss.toFixed(4).padStart(11)} ${`${(s.testAccuracy * 100).toFixed(2)}%`.padStart(9)}`,
+        `${s.method.padEnd(28)} ${String(s.steps).padStart(6)} ${String(s.examples).padStart(9)} ${formatSeconds(s.seconds * 1000).padStart(8)} ${s.trainLoss.toFixed(4).padStart(11)} ${formatPercent(s.testAccuracy).padStart(9)}`,
       );
     }
     const plot = await writePlot(

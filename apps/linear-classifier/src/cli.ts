@@ -1,11 +1,15 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import {
-  BACKEND_CHOICES,
-  BACKEND_HELP,
+  addBackendOptions,
+  addDataOptions,
+  addEpochOptions,
+  addOutputOptions,
+  addScheduleOption,
+  type FlagsOf,
   nonNegativeInt,
   nonNegativeNumber,
-  positiveInt,
   positiveNumber,
+  runOptionsFrom,
 } from 'lesson-kit';
 import { DEFAULTS, type TrainOptions } from './options.js';
 import { train } from './train.js';
@@ -29,41 +33,28 @@ export function program(): Command {
       console.log(formatWorkedExamples(computeWorkedExamples(flags.label)));
     });
 
-  cli
+  const trainCommand = cli
     .command('train', { isDefault: true })
-    .description('train softmax regression with mini-batch SGD; confusion matrix, templates, learning curves')
-    .addOption(
-      new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES).default(DEFAULTS.backend),
-    )
-    .option('--seed <n>', 'seed for the initial weights and the shuffling', nonNegativeInt, DEFAULTS.seed)
-    .option('--epochs <n>', 'passes over the training data', positiveInt, DEFAULTS.epochs)
-    .option('--batch-size <n>', 'images per mini-batch', positiveInt, DEFAULTS.batchSize)
-    .option('--lr <rate>', 'learning rate η', positiveNumber, DEFAULTS.lr)
-    .addOption(
-      new Option('--schedule <name>', 'learning rate over the run: cosine decay to 0, or constant')
-        .choices(['cosine', 'constant'])
-        .default(DEFAULTS.schedule),
-    )
+    .description(
+      'train softmax regression with mini-batch SGD; confusion matrix, templates, learning curves',
+    );
+  addBackendOptions(trainCommand, DEFAULTS);
+  addEpochOptions(trainCommand, DEFAULTS);
+  trainCommand.option('--lr <rate>', 'learning rate η', positiveNumber, DEFAULTS.lr);
+  addScheduleOption(trainCommand, DEFAULTS.schedule);
+  trainCommand
     .option('--momentum <m>', 'SGD momentum (0: plain SGD)', nonNegativeNumber, DEFAULTS.momentum)
     .option(
       '--weight-decay <λ>',
       'L2 regularization through SGD weight decay',
       nonNegativeNumber,
       DEFAULTS.weightDecay,
-    )
-    .option(
-      '--data <folder>',
-      '"fashion" (Fashion-MNIST from Debian’s dataset-fashion-mnist) or a folder of IDX files; default: the embedded MNIST digits',
-    )
-    .option('--train-size <n>', 'use only the first n training images', positiveInt)
-    .option('--test-size <n>', 'use only the first n test images', positiveInt)
-    .option('--out <folder>', 'where plots and weights go', DEFAULTS.outDir)
-    .option('--no-progress', 'no progress bar')
-    .action(async (flags: Record<string, unknown>) => {
-      const options: Partial<TrainOptions> = { ...flags, outDir: flags.out as string };
-      if (flags.progress === true) options.progress = 'auto';
-      await train(options);
-    });
+    );
+  addDataOptions(trainCommand);
+  addOutputOptions(trainCommand, DEFAULTS.outDir, 'where plots and weights go');
+  trainCommand.action(async (flags: FlagsOf<TrainOptions>) => {
+    await train(runOptionsFrom(flags));
+  });
   return cli;
 }
 

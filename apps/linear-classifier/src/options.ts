@@ -1,27 +1,18 @@
-import type { BackendChoice } from 'lesson-kit';
+import type { RunOptions, Schedule } from 'lesson-kit';
 
 /** Everything `train` needs; the CLI fills it from flags, tests pass it directly. */
-export interface TrainOptions {
-  backend: BackendChoice;
+export interface TrainOptions extends RunOptions {
   seed: number;
   epochs: number;
   batchSize: number;
   /** Learning rate η of SGD. */
   lr: number;
   /** Learning rate over the run: cosine decay to 0 (per step), or constant. */
-  schedule: 'cosine' | 'constant';
+  schedule: Schedule;
   /** SGD momentum (0: plain mini-batch SGD, as in the lesson). */
   momentum: number;
   /** L2 penalty λ·‖W‖² added through SGD's weight decay (0: none). */
   weightDecay: number;
-  /** Folder of IDX files (MNIST, Fashion-MNIST, …); undefined: the embedded MNIST digits. */
-  data?: string;
-  /** Use only the first n training / test images (undefined: all). */
-  trainSize?: number;
-  testSize?: number;
-  outDir: string;
-  progress: boolean | 'auto';
-  log: (line: string) => void;
 }
 
 export const DEFAULTS: TrainOptions = {

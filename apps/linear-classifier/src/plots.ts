@@ -1,11 +1,4 @@
-import {
-  confusionMatrixSpec,
-  type History,
-  learningCurvePoints,
-  learningCurveSpec,
-  type PlotFiles,
-  writePlot,
-} from 'lesson-kit';
+import { type History, type PlotFiles, writeClassifierPlots, writePlot } from 'lesson-kit';
 import { templatesSpec } from './templates.js';
 
 export type PlotName = 'learningCurve' | 'confusionMatrix' | 'templates';
@@ -19,14 +12,8 @@ export async function writePlots(
   weights: Float32Array,
   data: { classNames: readonly string[]; height: number; width: number },
 ): Promise<Record<PlotName, PlotFiles>> {
-  const { loss, accuracy } = learningCurvePoints(history);
   return {
-    learningCurve: await writePlot(learningCurveSpec(loss, accuracy, title), outDir, 'learning-curve'),
-    confusionMatrix: await writePlot(
-      confusionMatrixSpec(confusion, data.classNames, `${title}: test confusion matrix`),
-      outDir,
-      'confusion-matrix',
-    ),
+    ...(await writeClassifierPlots(outDir, title, history, confusion, data.classNames)),
     templates: await writePlot(
       templatesSpec(weights, data.classNames, data.height, data.width, `${title}: the rows of W as images`),
       outDir,

@@ -5,20 +5,18 @@ import { CrossEntropyLoss, Linear } from '@mlblocks/nn-layers';
 import { saveSafetensors } from '@mlblocks/nn-layers/node';
 import { CosineAnnealingLR, SGD } from '@mlblocks/optim';
 import {
-  confusionMatrix,
-  evaluateClassifier,
-  formatConfusionMatrix,
-  formatSeconds,
   type History,
   imageLoader,
   loadImageData,
   type PlotFiles,
+  reportConfusionMatrix,
+  reportResult,
   selectBackend,
-  trainingProgress,
+  trainClassifier,
 } from 'lesson-kit';
 import { DEFAULTS, type TrainOptions } from './options.js';
 import { type PlotName, writePlots } from './plots.js';
-import { trainEpoch } from './train-epoch.js';
+import { sgdStep } from './step.js';
 
 /** What a training run returns (and prints). */
 export interface TrainResult {
@@ -85,47 +83,22 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
       generator: new Generator(0),
       backend: backend.name,
     });
-    const history: History = { epochs: [], batchLosses: [], batchesPerEpoch: trainLoader.length };
     const scheduler =
       options.schedule === 'cosine'
         ? new CosineAnnealingLR(optimizer, { tMax: options.epochs * trainLoader.length })
         : null;
-    let last = await evaluateClassifier(model, testLoader);
-    history.epochs.push({
-      epoch: 0,
-      trainLoss: null,
-      trainAccuracy: null,
-      testLoss: last.loss,
-      testAccuracy: last.accuracy,
-      trainSeconds: 0,
+    // the epochs of mini-batch SGD (src/step.ts), with an evaluation on the test split before
+    // training and after every epoch
+    const { history, test, secondsPerEpoch } = await trainClassifier(options, {
+      model,
+      step: sgdStep(model, lossFn, optimizer),
+      trainLoader: () => trainLoader,
+      batchesPerEpoch: trainLoader.length,
+      testLoader,
+      scheduler,
+      initialState: 'W = 0, b = 0',
     });
-    log(`epoch 0 (W = 0, b = 0): test loss ${last.loss.toFixed(4)}, test accuracy ${pct(last.accuracy)}`);
-
-    const progress = trainingProgress(options.progress);
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      progress.startEpoch(epoch, options.epochs, trainLoader.length);
-      const start = performance.now();
-      const stats = await trainEpoch(model, lossFn, optimizer, scheduler, trainLoader, progress);
-      const elapsed = performance.now() - start;
-      progress.stopEpoch();
-      last = await evaluateClassifier(model, testLoader);
-      history.batchLosses.push(...stats.batchLosses);
-      history.epochs.push({
-        epoch,
-        trainLoss: stats.loss,
-        trainAccuracy: stats.accuracy,
-        testLoss: last.loss,
-        testAccuracy: last.accuracy,
-        trainSeconds: elapsed / 1000,
-      });
-      log(
-        `epoch ${epoch}: train loss ${stats.loss.toFixed(4)}, train accuracy ${pct(stats.accuracy)} | test loss ${last.loss.toFixed(4)}, test accuracy ${pct(last.accuracy)} | ${formatSeconds(elapsed)}`,
-      );
-    }
-
-    const confusion = confusionMatrix(last.labels, last.predictions, classes);
-    log('\ntest confusion matrix (rows: true class, columns: predicted)\n');
-    log(formatConfusionMatrix(confusion, data.test.classNames));
+    const confusion = reportConfusionMatrix(log, test, data.test.classNames);
 
     const weightsCpu = await model.weight.array.toAsync('cpu');
     const biasCpu = await model.bias!.array.toAsync('cpu');
@@ -144,25 +117,21 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
         data: data.source,
         pixels: 'x / 255',
         classNames: JSON.stringify(data.test.classNames),
-        testAccuracy: String(last.accuracy),
+        testAccuracy: String(test.accuracy),
       },
     );
     weightsCpu.dispose();
     biasCpu.dispose();
     optimizer.dispose();
 
-    const trained = history.epochs.filter((e) => e.epoch > 0);
-    const secondsPerEpoch = trained.reduce((s, e) => s + e.trainSeconds, 0) / Math.max(1, trained.length);
-    log(
-      `\ntest accuracy ${pct(last.accuracy)} (${data.test.length} images), ${secondsPerEpoch.toFixed(2)} s per epoch on ${backend.name}`,
-    );
-    log('\nwrote');
-    for (const files of Object.values(plots)) log(`  ${files.png}\n  ${files.svg}`);
-    log(`  ${checkpoint}`);
+    reportResult(log, { test, secondsPerEpoch, backend: backend.name }, [
+      ...Object.values(plots),
+      checkpoint,
+    ]);
     return {
       backend: backend.name,
-      testAccuracy: last.accuracy,
-      testLoss: last.loss,
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
       secondsPerEpoch,
       history,
       confusion,
@@ -173,8 +142,4 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
   } finally {
     backend.release();
   }
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)}%`;
 }

@@ -1,13 +1,20 @@
 import { Command, Option } from 'commander';
 import {
+  addBackendOptions,
+  addDataOptions,
+  addEpochOptions,
+  addOutputOptions,
+  addScheduleOption,
   BACKEND_CHOICES,
   BACKEND_HELP,
+  type FlagsOf,
   nonNegativeInt,
   nonNegativeNumber,
   positiveInt,
   positiveNumber,
+  runOptionsFrom,
 } from 'lesson-kit';
-import { ACTIVATIONS, DEFAULTS, OPTIMIZERS, SCHEDULES, type TrainOptions } from './options.js';
+import { ACTIVATIONS, DEFAULTS, OPTIMIZERS, type TrainOptions } from './options.js';
 import { predict } from './predict.js';
 import { train } from './train.js';
 
@@ -17,53 +24,40 @@ export function program(): Command {
     .description('A multilayer perceptron y = W2·σ(W1·x) on MNIST digits, trained with mlblocks.')
     .showHelpAfterError();
 
-  cli
+  const trainCommand = cli
     .command('train', { isDefault: true })
     .description(
       'train on the embedded MNIST digits (or an IDX folder), plot the learning curves, save the model',
-    )
-    .addOption(
-      new Option('--backend <name>', BACKEND_HELP).choices(BACKEND_CHOICES).default(DEFAULTS.backend),
-    )
-    .option('--seed <n>', 'seed for the initial weights and the shuffling', nonNegativeInt, DEFAULTS.seed)
+    );
+  addBackendOptions(trainCommand, DEFAULTS);
+  trainCommand
     .option('--hidden <n>', 'neurons per hidden layer', positiveInt, DEFAULTS.hidden)
     .option('--layers <n>', 'number of hidden layers', positiveInt, DEFAULTS.layers)
     .addOption(
       new Option('--activation <name>', 'the nonlinearity σ')
         .choices(ACTIVATIONS)
         .default(DEFAULTS.activation),
-    )
-    .option('--epochs <n>', 'passes over the training data', positiveInt, DEFAULTS.epochs)
-    .option('--batch-size <n>', 'images per mini-batch', positiveInt, DEFAULTS.batchSize)
+    );
+  addEpochOptions(trainCommand, DEFAULTS);
+  trainCommand
     .addOption(
       new Option('--optimizer <name>', 'the update rule').choices(OPTIMIZERS).default(DEFAULTS.optimizer),
     )
-    .option('--lr <rate>', 'learning rate (default 0.002 for adam, 0.1 for sgd)', positiveNumber)
-    .addOption(
-      new Option('--schedule <name>', 'learning rate over the run: cosine decay to 0, or constant')
-        .choices(SCHEDULES)
-        .default(DEFAULTS.schedule),
-    )
+    .option('--lr <rate>', 'learning rate (default 0.002 for adam, 0.1 for sgd)', positiveNumber);
+  addScheduleOption(trainCommand, DEFAULTS.schedule);
+  trainCommand
     .option('--momentum <m>', 'momentum of sgd', nonNegativeNumber, DEFAULTS.momentum)
     .option(
       '--augment <pixels>',
       'shift training images randomly by up to this many pixels each epoch (0: off)',
       nonNegativeInt,
       DEFAULTS.augment,
-    )
-    .option(
-      '--data <folder>',
-      '"fashion" (Fashion-MNIST from Debian’s dataset-fashion-mnist) or a folder of IDX files; default: the embedded MNIST digits',
-    )
-    .option('--train-size <n>', 'use only the first n training images', positiveInt)
-    .option('--test-size <n>', 'use only the first n test images', positiveInt)
-    .option('--out <folder>', 'where plots and the checkpoint go', DEFAULTS.outDir)
-    .option('--no-progress', 'no progress bar')
-    .action(async (flags: Record<string, unknown>) => {
-      const options: Partial<TrainOptions> = { ...flags, outDir: flags.out as string };
-      if (flags.progress === true) options.progress = 'auto';
-      await train(options);
-    });
+    );
+  addDataOptions(trainCommand);
+  addOutputOptions(trainCommand, DEFAULTS.outDir, 'where plots and the checkpoint go');
+  trainCommand.action(async (flags: FlagsOf<TrainOptions>) => {
+    await train(runOptionsFrom(flags));
+  });
 
   cli
     .command('predict')

@@ -1,4 +1,4 @@
-import type { BackendChoice } from 'lesson-kit';
+import type { RunOptions, Schedule } from 'lesson-kit';
 
 /** The nonlinearity σ between the layers. */
 export type Activation = 'relu' | 'sigmoid' | 'tanh';
@@ -8,13 +8,8 @@ export const ACTIVATIONS: readonly Activation[] = ['relu', 'sigmoid', 'tanh'];
 export type OptimizerName = 'adam' | 'sgd';
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'sgd'];
 
-/** The learning-rate schedule. */
-export type Schedule = 'cosine' | 'constant';
-export const SCHEDULES: readonly Schedule[] = ['cosine', 'constant'];
-
 /** Everything `train` needs; the CLI fills it from flags, tests pass it directly. */
-export interface TrainOptions {
-  backend: BackendChoice;
+export interface TrainOptions extends RunOptions {
   seed: number;
   /** Neurons per hidden layer. */
   hidden: number;
@@ -24,7 +19,7 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   optimizer: OptimizerName;
-  /** Learning rate (default: 1e-3 for Adam, 0.1 for SGD). */
+  /** Learning rate (default: 2e-3 for Adam, 0.1 for SGD). */
   lr?: number;
   /** Learning-rate schedule over the whole run: cosine decay to 0, or constant. */
   schedule: Schedule;
@@ -32,17 +27,6 @@ export interface TrainOptions {
   momentum: number;
   /** Data augmentation: shift each training image by up to this many pixels, anew every epoch (0: off). */
   augment: number;
-  /** Folder of IDX files (MNIST, Fashion-MNIST, …); undefined: the embedded MNIST digits. */
-  data?: string;
-  /** Use only the first n training / test images (undefined: all). */
-  trainSize?: number;
-  testSize?: number;
-  /** Folder for plots and the checkpoint. */
-  outDir: string;
-  /** Progress bar: on a terminal only ('auto'), always, or never. */
-  progress: boolean | 'auto';
-  /** Where lines of the report go (default console.log). */
-  log: (line: string) => void;
 }
 
 /** The defaults: a 784-256-10 ReLU network trained with Adam on the embedded digits. */

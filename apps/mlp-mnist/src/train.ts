@@ -2,24 +2,22 @@ import { join } from 'node:path';
 import { Generator } from '@mlblocks/core-tensor';
 import { CrossEntropyLoss, summary } from '@mlblocks/nn-layers';
 import { Adam, CosineAnnealingLR, type Optimizer, SGD } from '@mlblocks/optim';
-import type { History } from 'lesson-kit';
 import {
-  confusionMatrix,
-  evaluateClassifier,
-  formatConfusionMatrix,
-  formatSeconds,
+  type History,
   imageLoader,
   loadImageData,
   type PlotFiles,
+  reportConfusionMatrix,
+  reportResult,
   selectBackend,
-  trainingProgress,
+  trainClassifier,
+  writeClassifierPlots,
 } from 'lesson-kit';
 import { randomShift } from './augment.js';
 import { metadataOf, saveModel } from './checkpoint.js';
 import { buildMlp, describeMlp, type MlpShape } from './model.js';
 import { DEFAULTS, defaultLearningRate, type TrainOptions } from './options.js';
-import { writePlots } from './plots.js';
-import { trainEpoch } from './train-epoch.js';
+import { trainingStep } from './step.js';
 
 /** What a training run returns (and prints). */
 export interface TrainResult {
@@ -80,6 +78,9 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
         generator: shuffling,
         backend: backend.name,
       });
+    // every epoch, the training images shifted anew by up to `augment` pixels (data augmentation)
+    const epochImages = () =>
+      options.augment > 0 ? randomShift(data.train, options.augment, shifting) : data.train;
     const testLoader = imageLoader(data.test, data.stats, {
       batchSize: 500,
       shuffle: false,
@@ -91,63 +92,35 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
       options.schedule === 'cosine'
         ? new CosineAnnealingLR(optimizer, { tMax: options.epochs * batchesPerEpoch })
         : null;
-    const history: History = { epochs: [], batchLosses: [], batchesPerEpoch };
-    let last = await evaluateClassifier(model, testLoader);
-    history.epochs.push({
-      epoch: 0,
-      trainLoss: null,
-      trainAccuracy: null,
-      testLoss: last.loss,
-      testAccuracy: last.accuracy,
-      trainSeconds: 0,
+    // the epochs: the lesson's step (src/step.ts) on every mini-batch, with an evaluation on the
+    // test split before training and after every epoch
+    const { history, test, secondsPerEpoch } = await trainClassifier(options, {
+      model,
+      step: trainingStep(model, lossFn, optimizer),
+      trainLoader: () => trainLoader(epochImages()),
+      batchesPerEpoch,
+      testLoader,
+      scheduler,
+      initialState: 'untrained',
     });
-    log(`epoch 0 (untrained): test loss ${last.loss.toFixed(4)}, test accuracy ${pct(last.accuracy)}`);
-
-    const progress = trainingProgress(options.progress);
-    for (let epoch = 1; epoch <= options.epochs; epoch++) {
-      progress.startEpoch(epoch, options.epochs, batchesPerEpoch);
-      const start = performance.now();
-      const epochData = options.augment > 0 ? randomShift(data.train, options.augment, shifting) : data.train;
-      const stats = await trainEpoch(model, lossFn, optimizer, scheduler, trainLoader(epochData), progress);
-      const elapsed = performance.now() - start;
-      progress.stopEpoch();
-      last = await evaluateClassifier(model, testLoader);
-      history.batchLosses.push(...stats.batchLosses);
-      history.epochs.push({
-        epoch,
-        trainLoss: stats.loss,
-        trainAccuracy: stats.accuracy,
-        testLoss: last.loss,
-        testAccuracy: last.accuracy,
-        trainSeconds: elapsed / 1000,
-      });
-      log(
-        `epoch ${epoch}: train loss ${stats.loss.toFixed(4)}, train accuracy ${pct(stats.accuracy)} | test loss ${last.loss.toFixed(4)}, test accuracy ${pct(last.accuracy)} | ${formatSeconds(elapsed)}`,
-      );
-    }
-
-    const confusion = confusionMatrix(last.labels, last.predictions, shape.classes);
-    log(`\ntest confusion matrix (rows: true class, columns: predicted)\n`);
-    log(formatConfusionMatrix(confusion, data.test.classNames));
+    const confusion = reportConfusionMatrix(log, test, data.test.classNames);
 
     const title = `MLP ${describeMlp(shape)} on ${data.source}`;
-    const plots = await writePlots(options.outDir, history, confusion, data.test.classNames, title);
+    const plots = await writeClassifierPlots(options.outDir, title, history, confusion, data.test.classNames);
     const checkpoint = join(options.outDir, 'model.safetensors');
-    await saveModel(model, checkpoint, metadataOf(shape, data, last.accuracy));
+    await saveModel(model, checkpoint, metadataOf(shape, data, test.accuracy));
     optimizer.dispose();
 
-    const trained = history.epochs.filter((e) => e.epoch > 0);
-    const secondsPerEpoch = trained.reduce((s, e) => s + e.trainSeconds, 0) / Math.max(1, trained.length);
-    log(
-      `\ntest accuracy ${pct(last.accuracy)} (${data.test.length} images), ${secondsPerEpoch.toFixed(2)} s per epoch on ${backend.name}`,
-    );
-    log(`\nwrote\n  ${plots.learningCurve.png}\n  ${plots.learningCurve.svg}`);
-    log(`  ${plots.confusionMatrix.png}\n  ${plots.confusionMatrix.svg}\n  ${checkpoint}`);
+    reportResult(log, { test, secondsPerEpoch, backend: backend.name }, [
+      plots.learningCurve,
+      plots.confusionMatrix,
+      checkpoint,
+    ]);
     return {
       backend: backend.name,
       model: describeMlp(shape),
-      testAccuracy: last.accuracy,
-      testLoss: last.loss,
+      testAccuracy: test.accuracy,
+      testLoss: test.loss,
       secondsPerEpoch,
       history,
       confusion,
@@ -157,8 +130,4 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
   } finally {
     backend.release();
   }
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(2)}%`;
 }

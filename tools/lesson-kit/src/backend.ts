@@ -6,7 +6,7 @@ import {
   setDefaultBackend,
 } from '@mlblocks/core-tensor';
 import type { WebGPUBackend } from '@mlblocks/kernels-webgpu';
-import { createNodeWebGPUBackend } from '@mlblocks/kernels-webgpu/node';
+import { createNodeWebGPUBackend, useWebGPUIfAvailable } from '@mlblocks/kernels-webgpu/node';
 
 /** What `--backend` accepts. */
 export type BackendChoice = 'cpu' | 'wasm' | 'webgpu' | 'auto';
@@ -22,18 +22,16 @@ export interface SelectedBackend {
   release(): void;
 }
 
-// Software adapters run WGSL on the CPU cores: slower than the wasm backend on the same cores.
-const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software/i;
-
 /**
  * Registers and selects the backend asked for on the command line, and makes it the default for
  * new arrays:
  * - `cpu`: core-tensor's reference backend (plain JavaScript, one thread);
  * - `wasm`: WebAssembly SIMD kernels with a 2-thread matmul (`@mlblocks/kernels-wasm`);
- * - `webgpu`: WGSL kernels through Dawn (`@mlblocks/kernels-webgpu/node`); fails with the reason
- *   when no adapter exists;
- * - `auto`: WebGPU on a hardware adapter, else wasm, else the CPU (a software WebGPU adapter such
- *   as Mesa's lavapipe runs on the same CPU cores and is passed over).
+ * - `webgpu`: WGSL kernels through Dawn (`@mlblocks/kernels-webgpu/node`) on any adapter, a
+ *   software one included (it was asked for); fails with the reason when no adapter exists;
+ * - `auto`: kernels-webgpu's `useWebGPUIfAvailable` decides whether WebGPU is worth it (a hardware
+ *   adapter; a software one such as Mesa's lavapipe runs on the same CPU cores and is passed over,
+ *   with a one-line notice); else wasm, else the CPU.
  */
 export async function selectBackend(
   choice: BackendChoice,
@@ -41,18 +39,12 @@ export async function selectBackend(
 ): Promise<SelectedBackend> {
   if (choice === 'cpu') return useCpu();
   if (choice === 'wasm') return useWasm();
-  if (choice === 'webgpu') return useWebGPU(await createWebGPU());
-  let gpu: WebGPUBackend | null = null;
-  try {
-    gpu = await createWebGPU();
-  } catch (error) {
-    notice(`auto: no WebGPU (${(error as Error).message.split('\n')[0]})`);
+  process.env.XDG_RUNTIME_DIR ??= '/tmp'; // Dawn wants it; unset in containers and CI
+  if (choice === 'webgpu') {
+    registerBackend('webgpu', await createNodeWebGPUBackend());
+    return useWebGPU();
   }
-  if (gpu && !SOFTWARE_ADAPTER.test(gpu.adapterDescription)) return useWebGPU(gpu);
-  if (gpu) {
-    notice(`auto: the WebGPU adapter is a software one (${gpu.adapterDescription}); passing it over`);
-    removeIfRegistered('webgpu'); // frees the device
-  }
+  if ((await useWebGPUIfAvailable({ fallback: 'wasm', notice })) === 'webgpu') return useWebGPU();
   try {
     return await useWasm();
   } catch (error) {
@@ -63,14 +55,9 @@ export async function selectBackend(
   }
 }
 
-async function createWebGPU(): Promise<WebGPUBackend> {
-  process.env.XDG_RUNTIME_DIR ??= '/tmp';
-  const gpu = await createNodeWebGPUBackend();
-  registerBackend('webgpu', gpu);
-  return gpu;
-}
-
-function useWebGPU(gpu: WebGPUBackend): SelectedBackend {
+/** Makes the registered WebGPU backend the default. */
+function useWebGPU(): SelectedBackend {
+  const gpu = getBackend('webgpu') as WebGPUBackend;
   setDefaultBackend('webgpu');
   return {
     name: 'webgpu',

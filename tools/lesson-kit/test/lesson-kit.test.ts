@@ -1,19 +1,50 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getDefaultBackend, listBackends, zeros } from '@mlblocks/core-tensor';
+import { tensor } from '@mlblocks/autograd';
+import { Generator, getDefaultBackend, listBackends, zeros } from '@mlblocks/core-tensor';
+import { createNodeWebGPUBackend, isSoftwareAdapter } from '@mlblocks/kernels-webgpu/node';
+import { CrossEntropyLoss, Linear } from '@mlblocks/nn-layers';
+import { SGD } from '@mlblocks/optim';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import {
   accuracyOf,
+  addBackendOptions,
+  addDataOptions,
+  addEpochOptions,
+  addOutputOptions,
+  addScheduleOption,
   confusionMatrix,
   confusionMatrixSpec,
   formatConfusionMatrix,
+  imageLoader,
   learningCurveSpec,
+  loadImageData,
   positiveInt,
   renderSvg,
+  reportWritten,
+  runOptionsFrom,
   selectBackend,
+  trainClassifier,
   writePlot,
 } from '../src/index.js';
+import { buildWasmKernels } from '../src/testing.js';
+
+// `auto` falls back to the wasm backend: build its kernels first (not committed; a no-op when up
+// to date), so what `auto` picks does not depend on which tests ran before.
+await buildWasmKernels();
+
+// The WebGPU adapter of this machine, if any (Mesa lavapipe in CI: a software one).
+process.env.XDG_RUNTIME_DIR ??= '/tmp';
+const adapter = await createNodeWebGPUBackend().then(
+  (backend) => {
+    const description = backend.adapterDescription;
+    backend.dispose();
+    return description;
+  },
+  () => null,
+);
 
 describe('lesson-kit', () => {
   it('counts a confusion matrix and its accuracy', () => {
@@ -64,15 +95,118 @@ describe('lesson-kit', () => {
     backend.release();
   });
 
-  it('auto picks a backend that works and gives the CPU default back on release', async () => {
+  it('auto picks WebGPU on a hardware adapter, else wasm (saying why), and gives the CPU default back', async () => {
     const notices: string[] = [];
     const backend = await selectBackend('auto', (line) => notices.push(line));
-    expect(['cpu', 'wasm', 'webgpu']).toContain(backend.name);
+    if (adapter !== null && !isSoftwareAdapter(adapter)) {
+      expect(backend.name).toBe('webgpu');
+      expect(notices).toEqual([]);
+    } else {
+      // no adapter, or a software one (lavapipe): kernels-webgpu's notice names the fallback
+      expect(backend.name).toBe('wasm');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(
+        adapter === null
+          ? /^mlblocks: WebGPU unavailable, using the wasm backend \(/
+          : /^mlblocks: the only WebGPU adapter is a software one \(.+\); using the wasm backend$/,
+      );
+    }
     expect(getDefaultBackend()).toBe(backend.name);
     expect(await zeros([2, 3]).add(1).sum().itemAsync()).toBe(6); // created on the chosen backend
     backend.release();
     expect(getDefaultBackend()).toBe('cpu');
     expect(listBackends()).not.toContain('wasm');
     expect(listBackends()).not.toContain('webgpu');
+  });
+
+  it('uses the WebGPU adapter asked for, a software one too, and fails with the reason without one', async () => {
+    if (adapter === null) {
+      await expect(selectBackend('webgpu')).rejects.toThrow(/.+/);
+      expect(getDefaultBackend()).toBe('cpu');
+      return;
+    }
+    const notices: string[] = [];
+    const backend = await selectBackend('webgpu', (line) => notices.push(line));
+    expect(backend.name).toBe('webgpu');
+    expect(backend.description).toBe(`WebGPU (${adapter})`);
+    expect(notices).toEqual([]);
+    backend.release();
+    expect(listBackends()).not.toContain('webgpu');
+  });
+
+  it('runs the epochs around a lesson step: epoch 0, one log line and one history row per epoch', async () => {
+    const data = loadImageData({ trainSize: 200, testSize: 100 });
+    const loader = (dataset: typeof data.train, batchSize: number) =>
+      imageLoader(dataset, null, { batchSize, shuffle: false, generator: new Generator(0), backend: 'cpu' });
+    const model = new Linear(784, 10, { generator: new Generator(0), backend: 'cpu' });
+    const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+    const lossFn = new CrossEntropyLoss();
+    const lines: string[] = [];
+    let steps = 0;
+    const trainLoader = loader(data.train, 50);
+    const run = await trainClassifier(
+      { epochs: 2, progress: false, log: (line) => lines.push(line) },
+      {
+        model,
+        step: (images, labels) => {
+          steps++;
+          const logits = model.forward(tensor(images));
+          const loss = lossFn.forward(logits, labels);
+          loss.backward();
+          optimizer.step();
+          optimizer.zeroGrad();
+          return { loss, logits };
+        },
+        trainLoader: () => trainLoader,
+        batchesPerEpoch: trainLoader.length,
+        testLoader: loader(data.test, 100),
+        initialState: 'random',
+      },
+    );
+    expect(steps).toBe(8);
+    expect(run.history.batchLosses).toHaveLength(8);
+    expect(run.history.epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    expect(run.history.epochs[0]!.trainLoss).toBeNull();
+    expect(run.history.epochs[2]!.testAccuracy).toBe(run.test.accuracy);
+    expect(run.test.labels).toHaveLength(100);
+    expect(run.secondsPerEpoch).toBeGreaterThan(0);
+    expect(lines[0]).toMatch(/^epoch 0 \(random\): test loss [\d.]+, test accuracy [\d.]+%$/);
+    expect(lines[2]).toMatch(
+      /^epoch 2: train loss [\d.]+, train accuracy [\d.]+% \| test loss [\d.]+, test accuracy [\d.]+% \| \d/,
+    );
+    expect(run.history.epochs[2]!.testLoss).toBeLessThan(run.history.epochs[0]!.testLoss);
+    optimizer.dispose();
+  });
+
+  it('adds the shared training flags and turns them into run options', () => {
+    const command = new Command('train').exitOverride().configureOutput({ writeErr: () => {} });
+    addBackendOptions(command, { backend: 'auto', seed: 0 });
+    addEpochOptions(command, { epochs: 20, batchSize: 64 });
+    addScheduleOption(command, 'cosine');
+    addDataOptions(command);
+    addOutputOptions(command, 'out/x', 'where the plots go');
+    command.parse(['--backend', 'cpu', '--epochs', '3', '--test-size', '10', '--no-progress'], {
+      from: 'user',
+    });
+    const flags = command.opts<{ out: string; progress: boolean }>();
+    expect(runOptionsFrom(flags)).toEqual({
+      backend: 'cpu',
+      seed: 0,
+      epochs: 3,
+      batchSize: 64,
+      schedule: 'cosine',
+      testSize: 10,
+      outDir: 'out/x',
+      progress: false,
+    });
+    command.parse([], { from: 'user' });
+    expect(runOptionsFrom(command.opts<{ out: string; progress: boolean }>()).progress).toBe('auto');
+    expect(() => command.parse(['--backend', 'tpu'], { from: 'user' })).toThrow(/Allowed choices/);
+  });
+
+  it('lists the files written, a plot as its PNG then its SVG', () => {
+    const lines: string[] = [];
+    reportWritten((line) => lines.push(line), [{ png: 'a.png', svg: 'a.svg' }, 'w.safetensors']);
+    expect(lines.join('\n')).toBe('\nwrote\n  a.png\n  a.svg\n  w.safetensors');
   });
 });
