@@ -22,17 +22,14 @@ export const DEFAULT_TOLERANCES: Readonly<Record<ToleranceClass, number>> = {
   dot: 1e-4,
 };
 
-/** The tolerance class of each element-wise op on floats (integer and bool results are exact). */
+/**
+ * The tolerance class of element-wise ops on floats where it is not the default: ops of kind
+ * `float` (exp, log, tanh, …, and any new one) are `transcendental`, the others `exact`; integer
+ * and bool results are always exact.
+ */
 export const UNARY_TOLERANCE: Partial<Record<UnaryOp, ToleranceClass>> = {
   sqrt: 'arithmetic',
   reciprocal: 'arithmetic',
-  exp: 'transcendental',
-  log: 'transcendental',
-  tanh: 'transcendental',
-  sigmoid: 'transcendental',
-  erf: 'transcendental',
-  sin: 'transcendental',
-  cos: 'transcendental',
 };
 
 export const BINARY_TOLERANCE: Partial<Record<BinaryOp, ToleranceClass>> = {

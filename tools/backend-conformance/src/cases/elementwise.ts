@@ -6,6 +6,7 @@ import {
   type DType,
   dtypesOfKind,
   Generator,
+  type OpKind,
   UNARY_OP_KINDS,
   UNARY_OPS,
   type UnaryOp,
@@ -73,9 +74,11 @@ const BINARY_LAYOUTS: readonly [Layout, Layout][] = [
 function toleranceOf(
   table: Partial<Record<string, ToleranceClass>>,
   op: string,
+  kind: OpKind,
   dtype: DType,
 ): ToleranceClass {
-  return dtype === 'float32' || dtype === 'float64' ? (table[op] ?? 'exact') : 'exact';
+  if (dtype !== 'float32' && dtype !== 'float64') return 'exact';
+  return table[op] ?? (kind === 'float' ? 'transcendental' : 'exact');
 }
 
 export function unaryCases(seed: number): Case[] {
@@ -91,7 +94,7 @@ export function unaryCases(seed: number): Case[] {
             name: `${op} ${describeInput(dtype, shape, layout)}`,
             inputs: [input(gen, dtype, shape, layout, UNARY_DOMAINS[op] ?? 'any')],
             run: (b, [x]) => b.unary(op, x!),
-            tolerance: toleranceOf(UNARY_TOLERANCE, op, dtype),
+            tolerance: toleranceOf(UNARY_TOLERANCE, op, UNARY_OP_KINDS[op], dtype),
             nonFinite: false,
           });
         }
@@ -105,7 +108,7 @@ export function unaryCases(seed: number): Case[] {
             name: `${op} ${describeInput(dtype, [67], 'contiguous')} with ${domain} values`,
             inputs: [input(gen, dtype, [67], 'contiguous', domain)],
             run: (b, [x]) => b.unary(op, x!),
-            tolerance: toleranceOf(UNARY_TOLERANCE, op, dtype),
+            tolerance: toleranceOf(UNARY_TOLERANCE, op, UNARY_OP_KINDS[op], dtype),
             nonFinite: domain === 'nonFinite',
           });
         }
@@ -131,7 +134,7 @@ export function binaryCases(seed: number): Case[] {
             name: `${op} ${describeInput(dtype, sa, la)} with ${describeInput(dtype, sb, lb)}`,
             inputs: [input(gen, dtype, sa, la, da, out), input(gen, dtype, sb, lb, db, out)],
             run: (b, [x, y]) => b.binary(op, x!, y!),
-            tolerance: toleranceOf(BINARY_TOLERANCE, op, dtype),
+            tolerance: toleranceOf(BINARY_TOLERANCE, op, BINARY_OP_KINDS[op], dtype),
             nonFinite: false,
           });
         }
@@ -147,7 +150,7 @@ export function binaryCases(seed: number): Case[] {
               input(gen, dtype, [67], 'offset', domain),
             ],
             run: (b, [x, y]) => b.binary(op, x!, y!),
-            tolerance: toleranceOf(BINARY_TOLERANCE, op, dtype),
+            tolerance: toleranceOf(BINARY_TOLERANCE, op, BINARY_OP_KINDS[op], dtype),
             nonFinite: domain === 'nonFinite',
           });
         }
