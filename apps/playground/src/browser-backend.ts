@@ -1,22 +1,23 @@
-import { registerBackend, setDefaultBackend } from '@mlblocks/core-tensor';
-import { createWebGPUBackend } from '@mlblocks/kernels-webgpu';
+import { getBackend, setDefaultBackend } from '@mlblocks/core-tensor';
+import { useWebGPUIfAvailable, type WebGPUBackend } from '@mlblocks/kernels-webgpu';
 
 /**
  * WebGPU when the browser has it (unless the page is opened with `?backend=cpu`), else the CPU
- * backend; returns the backend's name and a label for the page.
+ * backend; returns the backend's name and a label for the page. A software adapter (SwiftShader)
+ * is used too: the playground's networks are small, and the page has no other accelerated backend.
  */
 export async function browserBackend(): Promise<{ name: string; label: string }> {
-  const wanted = new URLSearchParams(location.search).get('backend');
+  if (new URLSearchParams(location.search).get('backend') === 'cpu')
+    return { name: 'cpu', label: 'CPU (asked for)' };
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-  if (wanted !== 'cpu' && gpu) {
-    try {
-      const backend = await createWebGPUBackend({ gpu });
-      registerBackend('webgpu', backend);
-      setDefaultBackend('webgpu');
-      return { name: 'webgpu', label: `WebGPU — ${backend.adapterDescription}` };
-    } catch (error) {
-      return { name: 'cpu', label: `CPU (WebGPU failed: ${(error as Error).message})` };
-    }
+  let reason = '';
+  const name = await useWebGPUIfAvailable({ gpu, allowSoftware: true, notice: (line) => (reason = line) });
+  if (name === 'webgpu') {
+    setDefaultBackend('webgpu');
+    return { name, label: `WebGPU — ${(getBackend('webgpu') as WebGPUBackend).adapterDescription}` };
   }
-  return { name: 'cpu', label: wanted === 'cpu' ? 'CPU (asked for)' : 'CPU (this browser has no WebGPU)' };
+  return {
+    name: 'cpu',
+    label: gpu ? `CPU (${reason.replace(/^mlblocks: /, '')})` : 'CPU (this browser has no WebGPU)',
+  };
 }

@@ -2,7 +2,7 @@
  * @mlblocks/kernels-webgpu — the WGSL compute backend. This file is the public door for
  * browsers and Node; Node's Dawn loader lives in `@mlblocks/kernels-webgpu/node`.
  */
-export { isSoftwareAdapter } from './adapter.js';
+export { type AutoSelectOptions, isSoftwareAdapter, useWebGPUIfAvailable } from './adapter.js';
 export { WebGPUBackend } from './backend.js';
 export { createWebGPUBackend, type WebGPUBackendOptions } from './create.js';
 export { GpuStorage } from './storage.js';

@@ -1,11 +1,12 @@
 /**
  * @mlblocks/kernels-webgpu/node — the WebGPU backend in Node through Dawn (the `webgpu` npm package).
  */
-export { isSoftwareAdapter } from './adapter.js';
-
-import { BackendError, getBackend, registerBackend } from '@mlblocks/core-tensor';
+import { BackendError } from '@mlblocks/core-tensor';
+import { type AutoSelectOptions, selectWebGPU } from './adapter.js';
 import type { WebGPUBackend } from './backend.js';
 import { createWebGPUBackend } from './create.js';
+
+export { type AutoSelectOptions, isSoftwareAdapter } from './adapter.js';
 
 let dawnInstance: GPU | undefined;
 
@@ -35,43 +36,14 @@ export async function createNodeWebGPUBackend(
   return createWebGPUBackend({ ...options, gpu: dawnInstance });
 }
 
-/** Options of `useWebGPUIfAvailable`. */
-export interface AutoSelectOptions {
-  /** Accept a software adapter (lavapipe, SwiftShader) too. Default false: the CPU is faster there. */
-  allowSoftware?: boolean;
-  /** Where the one-line notice goes when WebGPU is passed over (default console.warn). */
-  notice?: (line: string) => void;
-  /**
-   * The backend the caller uses when WebGPU is passed over (default `'cpu'`): named in the notice
-   * and returned. The caller registers it (e.g. the wasm backend) if it is not the CPU.
-   */
-  fallback?: string;
-}
-
 /**
- * Registers the WebGPU backend under `'webgpu'` when a hardware adapter exists (any adapter with
- * `allowSoftware`) and returns `'webgpu'`; otherwise says why in one line and returns the
- * `fallback` name (`'cpu'` unless given). This is the one place that decides whether WebGPU is
- * worth using; the lesson apps' `--backend auto` is built on it.
+ * Registers the WebGPU backend (Dawn) under `'webgpu'` when a hardware adapter exists (any adapter
+ * with `allowSoftware`) and returns `'webgpu'`; otherwise says why in one line (no adapter, no
+ * `webgpu` package, a software adapter) and returns the `fallback` name (`'cpu'` unless given).
+ *
+ * @example
+ * const name = await useWebGPUIfAvailable(); // 'webgpu' on a GPU, else 'cpu'
  */
-export async function useWebGPUIfAvailable(options: AutoSelectOptions = {}): Promise<string> {
-  const { allowSoftware = false, notice = console.warn, fallback = 'cpu' } = options;
-  const fallbackLabel = fallback === 'cpu' ? 'the CPU backend' : `the ${fallback} backend`;
-  let backend: WebGPUBackend;
-  try {
-    backend = await createNodeWebGPUBackend();
-  } catch (error) {
-    notice(`mlblocks: WebGPU unavailable, using ${fallbackLabel} (${(error as Error).message})`);
-    if (fallback === 'cpu') getBackend('cpu');
-    return fallback;
-  }
-  if (backend.isSoftwareAdapter && !allowSoftware) {
-    notice(
-      `mlblocks: the only WebGPU adapter is a software one (${backend.adapterDescription}); using ${fallbackLabel}`,
-    );
-    backend.dispose();
-    return fallback;
-  }
-  registerBackend('webgpu', backend);
-  return 'webgpu';
+export function useWebGPUIfAvailable(options: AutoSelectOptions = {}): Promise<string> {
+  return selectWebGPU(() => createNodeWebGPUBackend(), options);
 }
