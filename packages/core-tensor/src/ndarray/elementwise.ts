@@ -8,6 +8,7 @@ import {
 } from '../backend/ops.js';
 import { assertDType, checkScalarFits, type DType, floatResultType, promoteTypes } from '../dtype.js';
 import { BackendError, DTypeError } from '../errors.js';
+import { tidy } from '../memory/scope.js';
 import { broadcastShapes, broadcastStrides } from '../shape/shape.js';
 import { NDArray, type Operand } from './ndarray.js';
 
@@ -51,6 +52,8 @@ export function cast(x: NDArray, dtype: DType): NDArray {
   return NDArray.fromStorage(x.backend.copy(x.view('cast'), dtype), x.shape, dtype);
 }
 
+// NOTE: unary, binary and where sit under every element-wise call, where tidy's two Sets per
+// call would show on small arrays; they free their few temporaries by hand.
 export function unary(op: UnaryOp, x: NDArray): NDArray {
   const name = OP_NAMES[op] ?? op;
   const dtype = computeType(name, UNARY_OP_KINDS[op], x.dtype);
@@ -119,13 +122,8 @@ export function where(cond: NDArray, a: Operand, b: Operand): NDArray {
 export function clip(x: NDArray, min?: Operand, max?: Operand): NDArray {
   if (min === undefined && max === undefined) return x.viewAs(x.shape, x.strides, x.offset);
   if (min === undefined) return binary('minimum', x, max!);
-  const low = binary('maximum', x, min);
-  if (max === undefined) return low;
-  try {
-    return binary('minimum', low, max);
-  } finally {
-    low.dispose();
-  }
+  if (max === undefined) return binary('maximum', x, min);
+  return tidy(() => binary('minimum', binary('maximum', x, min), max));
 }
 
 // Numbers become 0-d arrays of the other operand's dtype on its backend.

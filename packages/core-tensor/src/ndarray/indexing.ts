@@ -1,5 +1,6 @@
 import type { DType } from '../dtype.js';
 import { DTypeError, fmtShape, IndexError, ShapeError } from '../errors.js';
+import { tidy } from '../memory/scope.js';
 import { contiguousStrides, normalizeAxis, shapesEqual, sizeOf } from '../shape/shape.js';
 import { arange, fromArray } from './create.js';
 import { binary, cast, sameBackend } from './elementwise.js';
@@ -15,17 +16,15 @@ import { contiguous, reshape, slice } from './views.js';
 /** `x.indexSelect(axis, indices)`: output shape `x.shape[:axis] ++ indices.shape ++ x.shape[axis+1:]`. */
 export function indexSelect(x: NDArray, axis: number, indices: NDArray | readonly number[]): NDArray {
   const a = normalizeAxis('indexSelect', axis, x.rank);
-  const idx = toIndexArray('indexSelect', x, indices, x.shape[a]!, a);
-  try {
+  return tidy(() => {
+    const idx = toIndexArray('indexSelect', x, indices, x.shape[a]!, a);
     const shape = [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)];
     return NDArray.fromStorage(
       x.backend.gather(x.view('indexSelect'), a, idx.view('indexSelect')),
       shape,
       x.dtype,
     );
-  } finally {
-    if (idx !== indices) idx.dispose();
-  }
+  });
 }
 
 /** `x + zeros_like(x).indexAdd(...)`: adds each slice of `src` at `indices[j]` along `axis`. */
@@ -36,8 +35,8 @@ export function indexAdd(
   src: NDArray,
 ): NDArray {
   const a = normalizeAxis('indexAdd', axis, x.rank);
-  const idx = toIndexArray('indexAdd', x, indices, x.shape[a]!, a);
-  try {
+  return tidy(() => {
+    const idx = toIndexArray('indexAdd', x, indices, x.shape[a]!, a);
     const expected = [...x.shape.slice(0, a), ...idx.shape, ...x.shape.slice(a + 1)];
     if (!shapesEqual(src.shape, expected)) {
       throw new ShapeError(
@@ -46,64 +45,50 @@ export function indexAdd(
       );
     }
     sameBackend('indexAdd', x, src);
-    const s = cast(src, x.dtype);
+    const values = cast(src, x.dtype);
     const delta = NDArray.fromStorage(
-      x.backend.scatterAdd(x.shape, a, idx.view('indexAdd'), s.view('indexAdd')),
+      x.backend.scatterAdd(x.shape, a, idx.view('indexAdd'), values.view('indexAdd')),
       x.shape,
       x.dtype,
     );
-    s.dispose();
-    try {
-      return binary('add', x, delta);
-    } finally {
-      delta.dispose();
-    }
-  } finally {
-    if (idx !== indices) idx.dispose();
-  }
+    return binary('add', x, delta);
+  });
 }
 
 /** PyTorch's `gather`: `out[i][j] = x[index[i][j]][j]` (axis 0); `index` has x's rank. */
 export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
   const a = normalizeAxis('gather', axis, x.rank);
-  checkElementIndex('gather', x, a, index);
-  const flat = flatIndex(x, a, index);
-  const dense = contiguous(x);
-  const rows = reshape(dense, [-1]);
-  try {
-    return indexSelect(rows, 0, flat);
-  } finally {
-    for (const t of [flat, dense, rows]) t.dispose();
-  }
+  return tidy(() => {
+    checkElementIndex('gather', x, a, index);
+    const flat = flatIndex(x, a, index);
+    return indexSelect(reshape(contiguous(x), [-1]), 0, flat);
+  });
 }
 
 /** PyTorch's `scatter_add`: `x` plus each `src[i][j]` added at `[index[i][j]][j]` (axis 0). */
 export function scatterAdd(x: NDArray, axis: number, index: NDArray, src: NDArray): NDArray {
   const a = normalizeAxis('scatterAdd', axis, x.rank);
-  checkElementIndex('scatterAdd', x, a, index);
-  if (src.rank !== index.rank || index.shape.some((d, i) => d > src.shape[i]!)) {
-    throw new ShapeError(
-      'scatterAdd',
-      `src ${fmtShape(src.shape)} must have index's rank and be at least index's shape ${fmtShape(index.shape)}`,
+  return tidy(() => {
+    checkElementIndex('scatterAdd', x, a, index);
+    if (src.rank !== index.rank || index.shape.some((d, i) => d > src.shape[i]!)) {
+      throw new ShapeError(
+        'scatterAdd',
+        `src ${fmtShape(src.shape)} must have index's rank and be at least index's shape ${fmtShape(index.shape)}`,
+      );
+    }
+    const flat = flatIndex(x, a, index);
+    const used = slice(
+      src,
+      index.shape.map((d) => [0, d] as const),
     );
-  }
-  const flat = flatIndex(x, a, index);
-  const used = slice(
-    src,
-    index.shape.map((d) => [0, d] as const),
-  );
-  const values = cast(used, x.dtype);
-  const delta = NDArray.fromStorage(
-    x.backend.scatterAdd([x.size], 0, flat.view('scatterAdd'), values.view('scatterAdd')),
-    [x.size],
-    x.dtype,
-  );
-  const shaped = reshape(delta, x.shape);
-  try {
-    return binary('add', x, shaped);
-  } finally {
-    for (const t of [flat, used, values, delta, shaped]) t.dispose();
-  }
+    const values = cast(used, x.dtype);
+    const delta = NDArray.fromStorage(
+      x.backend.scatterAdd([x.size], 0, flat.view('scatterAdd'), values.view('scatterAdd')),
+      [x.size],
+      x.dtype,
+    );
+    return binary('add', x, reshape(delta, x.shape));
+  });
 }
 
 /**
@@ -116,21 +101,18 @@ export function oneHot(indices: NDArray, depth: number, dtype: DType = 'float32'
   }
   if (!Number.isInteger(depth) || depth <= 0)
     throw new IndexError('oneHot', `depth must be a positive integer, got ${depth}`);
-  const classes = arange(0, depth, 1, {
-    dtype: indices.dtype === 'uint8' ? 'int32' : indices.dtype,
-    backend: indices.backend.name,
+  return tidy(() => {
+    const classes = arange(0, depth, 1, {
+      dtype: indices.dtype === 'uint8' ? 'int32' : indices.dtype,
+      backend: indices.backend.name,
+    });
+    const column = cast(reshape(indices, [...indices.shape, 1]), 'int32');
+    return cast(binary('eq', column, classes), dtype);
   });
-  const column = reshape(indices, [...indices.shape, 1]);
-  const wide = cast(column, 'int32');
-  const hits = binary('eq', wide, classes);
-  try {
-    return cast(hits, dtype);
-  } finally {
-    for (const t of [classes, column, wide, hits]) t.dispose();
-  }
 }
 
 // Accepts int32/uint8 arrays or JS number lists; checks bounds where the backend can read synchronously.
+// Call inside a tidy scope: the int32 array it returns (and any array built from a list) is a temporary.
 function toIndexArray(
   op: string,
   x: NDArray,
@@ -147,7 +129,6 @@ function toIndexArray(
     throw new DTypeError(op, `indices must be int32 (or uint8), got ${idx.dtype}`);
   }
   const asInt = cast(idx, 'int32');
-  if (idx !== indices) idx.dispose();
   checkBounds(op, asInt, size, axis);
   return asInt;
 }
@@ -166,6 +147,7 @@ function checkBounds(op: string, idx: NDArray, size: number, axis: number): void
   }
 }
 
+// Call inside a tidy scope (it makes an int32 temporary).
 function checkElementIndex(op: string, x: NDArray, axis: number, index: NDArray): void {
   if (index.rank !== x.rank || index.shape.some((d, i) => i !== axis && d > x.shape[i]!)) {
     throw new ShapeError(
@@ -175,29 +157,23 @@ function checkElementIndex(op: string, x: NDArray, axis: number, index: NDArray)
   }
   if (index.dtype !== 'int32' && index.dtype !== 'uint8')
     throw new DTypeError(op, `index must be int32, got ${index.dtype}`);
-  const asInt = cast(index, 'int32');
-  checkBounds(op, asInt, x.shape[axis]!, axis);
-  asInt.dispose();
+  checkBounds(op, cast(index, 'int32'), x.shape[axis]!, axis);
 }
 
 // Row-major position in x (as if contiguous) of every element index[i][j]…, replacing the
-// coordinate on `axis` with the index value: Σ_d coord_d · stride_d.
+// coordinate on `axis` with the index value: Σ_d coord_d · stride_d. Call inside a tidy scope:
+// the partial sums are left for it to free.
 function flatIndex(x: NDArray, axis: number, index: NDArray): NDArray {
   const strides = contiguousStrides(x.shape);
-  let flat = cast(index, 'int32');
-  const scaled = binary('mul', flat, strides[axis]!);
-  flat.dispose();
-  flat = scaled;
+  let flat = binary('mul', cast(index, 'int32'), strides[axis]!);
   index.shape.forEach((d, i) => {
     if (i === axis || d === 1 || sizeOf(index.shape) === 0) return;
     const coord = arange(0, d * strides[i]!, strides[i]!, { dtype: 'int32', backend: x.backend.name });
-    const shaped = reshape(
+    const along = reshape(
       coord,
       index.shape.map((n, k) => (k === i ? n : 1)),
     );
-    const next = binary('add', flat, shaped);
-    for (const t of [coord, shaped, flat]) t.dispose();
-    flat = next;
+    flat = binary('add', flat, along);
   });
   return flat;
 }

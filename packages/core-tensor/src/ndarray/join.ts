@@ -1,5 +1,6 @@
 import { promoteTypes } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
+import { tidy } from '../memory/scope.js';
 import { contiguousStrides, normalizeAxis, sizeOf } from '../shape/shape.js';
 import { cast, sameBackend } from './elementwise.js';
 import { NDArray } from './ndarray.js';
@@ -57,12 +58,10 @@ export function stack(arrays: readonly NDArray[], axis = 0): NDArray {
     }
   }
   const a = normalizeAxis('stack', axis, first.rank + 1);
-  const expanded = arrays.map((x) => unsqueeze(x, a));
-  try {
+  return tidy(() => {
+    const expanded = arrays.map((x) => unsqueeze(x, a));
     return concat(expanded, a);
-  } finally {
-    for (const x of expanded) x.dispose();
-  }
+  });
 }
 
 /** Splits into views along `axis`: `sections` equal parts, or parts of the listed sizes. */

@@ -1,5 +1,6 @@
 import { floatResultType, promoteTypes } from '../dtype.js';
 import { fmtShape, ShapeError } from '../errors.js';
+import { tidy } from '../memory/scope.js';
 import { broadcastShapes } from '../shape/shape.js';
 import { broadcastView, cast, sameBackend } from './elementwise.js';
 import { NDArray } from './ndarray.js';
@@ -26,14 +27,13 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     floatResultType('matmul', a.dtype),
     floatResultType('matmul', b.dtype),
   );
-  const a2 = a.rank === 1 ? unsqueeze(a, 0) : a;
-  const b2 = b.rank === 1 ? unsqueeze(b, 1) : b;
-  const M = a2.shape[a2.rank - 2]!;
-  const K = a2.shape[a2.rank - 1]!;
-  const K2 = b2.shape[b2.rank - 2]!;
-  const N = b2.shape[b2.rank - 1]!;
-  const toDispose = [a2, b2].filter((x) => x !== a && x !== b);
-  try {
+  return tidy(() => {
+    const a2 = a.rank === 1 ? unsqueeze(a, 0) : a;
+    const b2 = b.rank === 1 ? unsqueeze(b, 1) : b;
+    const M = a2.shape[a2.rank - 2]!;
+    const K = a2.shape[a2.rank - 1]!;
+    const K2 = b2.shape[b2.rank - 2]!;
+    const N = b2.shape[b2.rank - 1]!;
     if (K !== K2) {
       throw new ShapeError(
         'matmul',
@@ -41,19 +41,12 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
       );
     }
     const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
-    const af = cast(a2, dtype);
-    const bf = cast(b2, dtype);
-    toDispose.push(af, bf);
     const storage = a.backend.matmul(
-      broadcastView('matmul', af, [...batch, M, K]),
-      broadcastView('matmul', bf, [...batch, K, N]),
+      broadcastView('matmul', cast(a2, dtype), [...batch, M, K]),
+      broadcastView('matmul', cast(b2, dtype), [...batch, K, N]),
     );
     const out = NDArray.fromStorage(storage, [...batch, M, N], dtype);
     if (a.rank > 1 && b.rank > 1) return out;
-    toDispose.push(out);
-    const shape = [...batch, ...(a.rank > 1 ? [M] : []), ...(b.rank > 1 ? [N] : [])];
-    return reshape(out, shape);
-  } finally {
-    for (const x of toDispose) x.dispose();
-  }
+    return reshape(out, [...batch, ...(a.rank > 1 ? [M] : []), ...(b.rank > 1 ? [N] : [])]);
+  });
 }

@@ -2,7 +2,7 @@ import type { Backend, Storage, StridedView } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { canCastLosslessly, type DType, type TypedArray } from '../dtype.js';
 import { BackendError, DisposedError, DTypeError } from '../errors.js';
-import { type Disposable, trackInScope } from '../memory/scope.js';
+import { type Disposable, tidy, trackInScope } from '../memory/scope.js';
 import { contiguousStrides, isContiguous, sizeOf } from '../shape/shape.js';
 import { full } from './create.js';
 import * as ew from './elementwise.js';
@@ -105,11 +105,11 @@ export class NDArray implements Disposable {
    */
   assign(value: NDArray | number): this {
     const shared = this.sharedStorage('assign');
-    const src =
-      value instanceof NDArray
-        ? value
-        : full(this.shape, value, { dtype: this.dtype, backend: this.backend.name });
-    try {
+    tidy(() => {
+      const src =
+        value instanceof NDArray
+          ? value
+          : full(this.shape, value, { dtype: this.dtype, backend: this.backend.name });
       if (src.backend !== this.backend) {
         throw new BackendError(
           'assign',
@@ -124,12 +124,9 @@ export class NDArray implements Disposable {
       }
       const converted = ew.cast(src, this.dtype);
       this.backend.assign(this.view('assign'), ew.broadcastView('assign', converted, this.shape));
-      converted.dispose();
-      shared.version++;
-      return this;
-    } finally {
-      if (src !== value) src.dispose();
-    }
+    });
+    shared.version++;
+    return this;
   }
 
   /** True after `dispose()`. */
@@ -471,6 +468,7 @@ export class NDArray implements Disposable {
   }
 
   // Runs `read` on a storage holding exactly this array's elements in order (a temporary copy for views).
+  // NOTE: the copy is a bare backend storage, freed after an async read resolves: no NDArray, so no tidy.
   private withDenseStorage<T>(op: string, read: (s: Storage) => T): T {
     const view = this.view(op);
     if (this.offset === 0 && this.isContiguous && view.storage.size === this.size) return read(view.storage);

@@ -1,6 +1,7 @@
 import type { ReduceOp } from '../backend/ops.js';
 import { floatResultType } from '../dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { tidy } from '../memory/scope.js';
 import { normalizeAxes, normalizeAxis } from '../shape/shape.js';
 import { binary, cast, unary, where } from './elementwise.js';
 import { type Axes, NDArray } from './ndarray.js';
@@ -12,6 +13,8 @@ import { permute, reshape } from './views.js';
  * /argmax/argmin is composed here from primitives, once for all backends.
  */
 
+// NOTE: reduce sits under every sum/max (and autograd's unbroadcasting), where tidy's two Sets per
+// call would show on small arrays; it frees its one or two temporaries by hand.
 export function reduce(op: ReduceOp, x: NDArray, axis: Axes, keepdims: boolean): NDArray {
   const axes = normalizeAxes(op, axis, x.rank);
   if ((op === 'max' || op === 'min') && axes.some((a) => x.shape[a] === 0)) {
@@ -53,111 +56,77 @@ export function argReduce(
 ): NDArray {
   if (x.dtype === 'bool') throw new DTypeError(op, 'does not take bool arrays; cast to int32 first');
   if (axis === undefined) {
-    const flat = reshape(x, [-1]);
-    try {
-      const out = argReduce(op, flat, 0, false);
+    return tidy(() => {
+      const out = argReduce(op, reshape(x, [-1]), 0, false);
       return keepdims ? keepDims(out, x.shape, [...x.shape.keys()]) : out;
-    } finally {
-      flat.dispose();
-    }
+    });
   }
   const a = normalizeAxis(op, axis, x.rank);
   if (x.shape[a] === 0)
     throw new ShapeError(op, `cannot take ${op} over the empty axis ${a} (shape ${fmtShape(x.shape)})`);
   const order = [...x.shape.keys()].filter((i) => i !== a);
-  const moved = permute(x, [...order, a]);
-  try {
+  return tidy(() => {
+    const moved = permute(x, [...order, a]);
     const out = NDArray.fromStorage(
       x.backend.reduce(op, moved.view(op), 1),
       order.map((i) => x.shape[i]!),
       'int32',
     );
     return keepdims ? keepDims(out, x.shape, [a]) : out;
-  } finally {
-    moved.dispose();
-  }
+  });
 }
 
 export function mean(x: NDArray, axis: Axes, keepdims: boolean): NDArray {
-  const xf = cast(x, floatResultType('mean', x.dtype));
-  const count = countOf(x, axis);
-  const total = reduce('sum', xf, axis, keepdims);
-  try {
-    return binary('div', total, count);
-  } finally {
-    xf.dispose();
-    total.dispose();
-  }
+  return tidy(() => {
+    const xf = cast(x, floatResultType('mean', x.dtype));
+    const count = countOf(x, axis);
+    return binary('div', reduce('sum', xf, axis, keepdims), count);
+  });
 }
 
 export function variance(x: NDArray, axis: Axes, keepdims: boolean, correction: number): NDArray {
-  const xf = cast(x, floatResultType('var', x.dtype));
-  const mu = mean(xf, axis, true);
-  const centered = binary('sub', xf, mu);
-  const squared = unary('square', centered);
-  const total = reduce('sum', squared, axis, keepdims);
-  try {
+  return tidy(() => {
+    const xf = cast(x, floatResultType('var', x.dtype));
+    const centered = binary('sub', xf, mean(xf, axis, true));
+    const total = reduce('sum', unary('square', centered), axis, keepdims);
     return binary('div', total, Math.max(0, countOf(x, axis) - correction));
-  } finally {
-    for (const t of [xf, mu, centered, squared, total]) t.dispose();
-  }
+  });
 }
 
 export function std(x: NDArray, axis: Axes, keepdims: boolean, correction: number): NDArray {
-  const v = variance(x, axis, keepdims, correction);
-  try {
-    return unary('sqrt', v);
-  } finally {
-    v.dispose();
-  }
+  return tidy(() => unary('sqrt', variance(x, axis, keepdims, correction)));
 }
 
 /** `m + log(Σ exp(x − m))` with `m` the max (treated as 0 where it is ±∞, so −∞ rows give −∞ rather than NaN). */
 export function logsumexp(x: NDArray, axis: Axes, keepdims: boolean): NDArray {
-  const xf = cast(x, floatResultType('logsumexp', x.dtype));
-  const m = reduce('max', xf, axis, true);
-  const finite = unary('abs', m);
-  const bounded = binary('lt', finite, Number.POSITIVE_INFINITY);
-  const shift = where(bounded, m, 0);
-  const shifted = binary('sub', xf, shift);
-  const e = unary('exp', shifted);
-  const s = reduce('sum', e, axis, keepdims);
-  const l = unary('log', s);
-  const shiftOut = keepdims ? shift : reshape(shift, s.shape);
-  try {
-    return binary('add', l, shiftOut);
-  } finally {
-    for (const t of [xf, m, finite, bounded, shift, shifted, e, s, l, shiftOut]) t.dispose();
-  }
+  return tidy(() => {
+    const xf = cast(x, floatResultType('logsumexp', x.dtype));
+    const m = reduce('max', xf, axis, true);
+    const shift = where(binary('lt', unary('abs', m), Number.POSITIVE_INFINITY), m, 0);
+    const s = reduce('sum', unary('exp', binary('sub', xf, shift)), axis, keepdims);
+    return binary('add', unary('log', s), keepdims ? shift : reshape(shift, s.shape));
+  });
 }
 
 /** Softmax / log-softmax along `axis`: the backend's fused kernel on the last axis, else composed. */
 export function softmax(x: NDArray, axis: number, log: boolean): NDArray {
   const op = log ? 'logSoftmax' : 'softmax';
   const a = normalizeAxis(op, axis, x.rank);
-  const xf = cast(x, floatResultType(op, x.dtype));
   const fused = log ? x.backend.logSoftmax : x.backend.softmax;
-  try {
+  return tidy(() => {
+    const xf = cast(x, floatResultType(op, x.dtype));
     if (fused) {
       const order = [...x.shape.keys()].filter((i) => i !== a).concat(a);
       const moved = permute(xf, order);
       const out = NDArray.fromStorage(fused.call(x.backend, moved.view(op)), moved.shape, xf.dtype);
-      moved.dispose();
-      const inverse = order.map((_, i) => order.indexOf(i));
-      const result = permute(out, inverse);
-      out.dispose();
-      return result;
+      return permute(
+        out,
+        order.map((_, i) => order.indexOf(i)),
+      );
     }
-    const lse = logsumexp(xf, a, true);
-    const logp = binary('sub', xf, lse);
-    lse.dispose();
-    if (log) return logp;
-    const p = unary('exp', logp);
-    logp.dispose();
-    return p;
-  } finally {
-    xf.dispose();
-  }
+    const logp = binary('sub', xf, logsumexp(xf, a, true));
+    return log ? logp : unary('exp', logp);
+  });
 }
 
 // Reinserts the reduced axes as size 1.
