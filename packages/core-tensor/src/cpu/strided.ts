@@ -68,12 +68,3 @@ export function forEachRun(
     if (axis < 0) return;
   }
 }
-
-/** Start offsets of every run, in order: for operands whose runs are then processed by index. */
-export function runOffsets(shape: readonly number[], strides: readonly number[], offset: number): number[] {
-  const starts: number[] = [];
-  forEachRun(shape, [strides], [offset], (offs) => {
-    starts.push(offs[0]!);
-  });
-  return starts;
-}

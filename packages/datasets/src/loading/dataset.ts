@@ -65,20 +65,6 @@ export function arrayDataset<K extends string>(name: string, fields: Record<K, F
   return { name, length, fields };
 }
 
-/** Copies the samples at `indices` of every field into a new dataset (order as given). */
-export function subsetFields<K extends string>(
-  fields: Readonly<Record<K, Field>>,
-  indices: ArrayLike<number>,
-  length: number,
-): Record<K, Field> {
-  const out = {} as Record<K, Field>;
-  for (const key of Object.keys(fields) as K[]) {
-    const field = fields[key];
-    out[key] = { data: gatherRows(field.data, sampleSize(field), indices, length), shape: field.shape };
-  }
-  return out;
-}
-
 /** Copies rows `indices` (each `rowSize` elements) of `data` into a new array of the same type. */
 export function gatherRows<T extends TypedArray>(
   data: T,
