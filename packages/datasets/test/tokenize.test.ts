@@ -1,4 +1,4 @@
-import { tokenizeChars, tokenizeWords } from '@mlblocks/datasets';
+import { tokenizeChars, tokenizeSentences, tokenizeWords } from '@mlblocks/datasets';
 import { describe, expect, it } from 'vitest';
 
 describe('tokenizeWords', () => {
@@ -70,5 +70,26 @@ describe('tokenizeChars', () => {
     expect(tokenizeChars('To be\n')).toEqual(['T', 'o', ' ', 'b', 'e', '\n']);
     expect(tokenizeChars('a𝔸😀')).toEqual(['a', '𝔸', '😀']);
     expect(tokenizeChars('AbC', { lowercase: true })).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('tokenizeSentences', () => {
+  it('splits at . ! ? into lowercase [a-z0-9] runs, dropping empty sentences', () => {
+    expect(tokenizeSentences("It's 1790. Fellow-Citizens!! Who? ... Café, 3.5%")).toEqual([
+      ['it', 's', '1790'],
+      ['fellow', 'citizens'],
+      ['who'],
+      ['caf', '3'],
+      ['5'],
+    ]);
+    expect(tokenizeSentences('')).toEqual([]);
+    expect(tokenizeSentences('. ! ?')).toEqual([]);
+  });
+
+  it("takes tokenizeWords' words with words: 'unicode'", () => {
+    expect(tokenizeSentences("Don't stop. Café au lait!", { words: 'unicode' })).toEqual([
+      ["don't", 'stop'],
+      ['café', 'au', 'lait'],
+    ]);
   });
 });

@@ -1,6 +1,8 @@
 import { Generator } from '@mlblocks/core-tensor';
 import {
+  aliasTable,
   negativeSamplingTable,
+  sampleAlias,
   sampleNegatives,
   subsamplingKeepProbabilities,
   unigramDistribution,
@@ -74,5 +76,45 @@ describe('negative sampling', () => {
     expect([...a].every((id) => id !== 0 && id !== 4)).toBe(true);
     expect(() => negativeSamplingTable(counts, { size: 0 })).toThrow(/size must be a positive integer/);
     expect(() => negativeSamplingTable([0, 0])).toThrow(/every count is zero/);
+  });
+});
+
+describe('alias table', () => {
+  const counts = [0, 81, 16, 1, 0, 16, 3];
+
+  // P(id) = Σ over columns i of (1/n)·(probability[i]·[i = id] + (1 − probability[i])·[alias[i] = id])
+  function exactDistribution(table: ReturnType<typeof aliasTable>): number[] {
+    const n = table.probability.length;
+    const p = new Array(n).fill(0);
+    for (let i = 0; i < n; i++) {
+      p[i] += table.probability[i]! / n;
+      p[table.alias[i]!] += (1 - table.probability[i]!) / n;
+    }
+    return p;
+  }
+
+  it('gives every id exactly its unigram^0.75 probability, zero counts none', () => {
+    const table = aliasTable(counts);
+    const expected = unigramDistribution(counts);
+    const p = exactDistribution(table);
+    for (const [id, x] of expected.entries()) expect(p[id]).toBeCloseTo(x, 12);
+    expect(p[0]).toBe(0);
+    expect(p[4]).toBe(0);
+    expect(exactDistribution(aliasTable(counts, { power: 1 }))[1]).toBeCloseTo(81 / 117, 12);
+  });
+
+  it("never draws a vocabulary's specials, and samples by the same rule as sampleAlias", () => {
+    const vocab = Vocabulary.build('a a a b b c'.split(' '), { minCount: 2, specials: ['<unk>', '<eos>'] });
+    const table = aliasTable(vocab);
+    const generator = new Generator(1);
+    const seen = new Map<number, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const id = sampleAlias(table, generator.nextFloat());
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+    expect([...seen.keys()].sort()).toEqual([vocab.idOf('a'), vocab.idOf('b')].sort());
+    const pa = 3 ** 0.75 / (3 ** 0.75 + 2 ** 0.75);
+    expect(seen.get(vocab.idOf('a'))! / 20_000).toBeCloseTo(pa, 1);
+    expect(() => aliasTable([0, 0])).toThrow(/every count is zero/);
   });
 });
