@@ -105,9 +105,10 @@ export function softmax_rows_f32(log: bool, rows: i32, n: i32, x: usize, out: us
     let sum: f64 = 0;
     for (let i = 0; i < n; i++) sum += Math.exp(<f64>load<f32>(row + ((<usize>i) << 2)) - m);
     if (log) {
-      const lse = m + Math.log(sum);
+      // (x − m) − log Σ, never x − (m + log Σ): for |x| ≳ 1e14 m + log Σ rounds back to m
+      const logSum = Math.log(sum);
       for (let i = 0; i < n; i++)
-        store<f32>(o + ((<usize>i) << 2), <f32>(<f64>load<f32>(row + ((<usize>i) << 2)) - lse));
+        store<f32>(o + ((<usize>i) << 2), <f32>(<f64>load<f32>(row + ((<usize>i) << 2)) - m - logSum));
     } else {
       const inv = 1 / sum;
       for (let i = 0; i < n; i++)

@@ -5,6 +5,8 @@ import { contiguousData } from './elementwise.js';
 /**
  * Softmax and log-softmax over the last axis, one pass for the max, one for Σexp(x − max):
  * subtracting the row max first is what keeps logits like 1e4 from overflowing exp().
+ * Log-softmax is `(x − max) − log Σ`, never `x − (max + log Σ)`: for |logits| ≳ 1e14 the sum
+ * `max + log Σ` rounds back to `max` and the log-sum term (e.g. −log 3) would be lost.
  */
 export function softmaxInto(x: StridedView, out: TypedArray, log: boolean): void {
   const n = x.shape[x.shape.length - 1]!;
@@ -18,8 +20,8 @@ export function softmaxInto(x: StridedView, out: TypedArray, log: boolean): void
     let sum = 0;
     for (let i = 0; i < n; i++) sum += Math.exp(data[base + i]! - max);
     if (log) {
-      const lse = max + Math.log(sum);
-      for (let i = 0; i < n; i++) out[o + i] = data[base + i]! - lse;
+      const logSum = Math.log(sum);
+      for (let i = 0; i < n; i++) out[o + i] = data[base + i]! - max - logSum;
     } else {
       const inv = 1 / sum;
       for (let i = 0; i < n; i++) out[o + i] = Math.exp(data[base + i]! - max) * inv;

@@ -100,12 +100,22 @@ export function std(x: NDArray, axis: Axes, keepdims: boolean, correction: numbe
 /** `m + log(Σ exp(x − m))` with `m` the max (treated as 0 where it is ±∞, so −∞ rows give −∞ rather than NaN). */
 export function logsumexp(x: NDArray, axis: Axes, keepdims: boolean): NDArray {
   return tidy(() => {
-    const xf = cast(x, floatResultType('logsumexp', x.dtype));
-    const m = reduce('max', xf, axis, true);
-    const shift = where(binary('lt', unary('abs', m), Number.POSITIVE_INFINITY), m, 0);
-    const s = reduce('sum', unary('exp', binary('sub', xf, shift)), axis, keepdims);
-    return binary('add', unary('log', s), keepdims ? shift : reshape(shift, s.shape));
+    const { shift, logSum } = shiftedLogSum(cast(x, floatResultType('logsumexp', x.dtype)), axis);
+    const out = binary('add', logSum, shift);
+    return keepdims ? out : reshape(out, reduceShape(x.shape, normalizeAxes('logsumexp', axis, x.rank)));
   });
+}
+
+// The row max `shift` (0 where it is ±∞) and log Σ exp(x − shift), both with the reduced axes kept.
+function shiftedLogSum(xf: NDArray, axis: Axes): { shift: NDArray; logSum: NDArray } {
+  const m = reduce('max', xf, axis, true);
+  const shift = where(binary('lt', unary('abs', m), Number.POSITIVE_INFINITY), m, 0);
+  const logSum = unary('log', reduce('sum', unary('exp', binary('sub', xf, shift)), axis, true));
+  return { shift, logSum };
+}
+
+function reduceShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.filter((_, i) => !axes.includes(i));
 }
 
 /** Softmax / log-softmax along `axis`: the backend's fused kernel on the last axis, else composed. */
@@ -124,7 +134,9 @@ export function softmax(x: NDArray, axis: number, log: boolean): NDArray {
         order.map((_, i) => order.indexOf(i)),
       );
     }
-    const logp = binary('sub', xf, logsumexp(xf, a, true));
+    // NOTE: (x − shift) − log Σ, not x − logsumexp: for |x| ≳ 1e14 shift + log Σ rounds to shift
+    const { shift, logSum } = shiftedLogSum(xf, a);
+    const logp = binary('sub', binary('sub', xf, shift), logSum);
     return log ? logp : unary('exp', logp);
   });
 }

@@ -110,6 +110,24 @@ export function softmaxCases(seed: number): Case[] {
         tolerance: 'accumulation',
         nonFinite: false,
       });
+      // |logits| ≳ 1e14: log-softmax is (x − max) − log Σ; x − (max + log Σ) loses the −log 3
+      const huge: [string, number[], number[]][] = [
+        ['1e30 (three equal)', [1e30, 1e30, 1e30], [1, 3]],
+        ['±1e30', [1e30, 1e30, -1e30, -1e30, -1e30, 1e30], [2, 3]],
+        ...(dtype === 'float64'
+          ? [['1e300', [1e300, 1e300, -1e300], [1, 3]] as [string, number[], number[]]]
+          : []),
+      ];
+      for (const [label, data, shape] of huge) {
+        cases.push({
+          family,
+          name: `${family} of ${dtype} logits ${label}`,
+          inputs: [{ dtype, data: typedArray(dtype, data), shape, strides: [shape[1]!, 1], offset: 0 }],
+          run: (b, [x]) => b[family]!(x!),
+          tolerance: 'accumulation',
+          nonFinite: false,
+        });
+      }
     }
   }
   return cases;
