@@ -11,6 +11,7 @@ export { unbroadcast } from './engine/unbroadcast.js';
 export { AutogradError } from './errors.js';
 export { type GradcheckOptions, type GradcheckReport, type GradcheckWorst, gradcheck } from './gradcheck.js';
 export { add, div, mul, neg, pow, sub } from './ops/arithmetic.js';
+export { avgPool2d, conv2d, maxPool2d } from './ops/conv.js';
 export { type CrossEntropyOptions, softmaxCrossEntropy } from './ops/cross-entropy.js';
 export { type DropoutOptions, dropout } from './ops/dropout.js';
 export { gather, indexSelect } from './ops/indexing.js';

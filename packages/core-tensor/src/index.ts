@@ -48,6 +48,13 @@ export {
 export { type MemoryInfo, memory } from './memory/memory.js';
 export { type Disposable, dispose, keep, OWNED_DISPOSABLES, tidy, trackInScope } from './memory/scope.js';
 export {
+  type Conv2dOptions,
+  conv2d,
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  maxPool2d,
+} from './ndarray/conv.js';
+export {
   arange,
   type CreateOptions,
   eye,
@@ -79,3 +86,12 @@ export {
   type Shape,
   sizeOf,
 } from './shape/shape.js';
+export {
+  type ConvGeometry,
+  type Pair,
+  pair,
+  type WindowGeometry,
+  type WindowOptions,
+  windowGeometry,
+  windowOutputSize,
+} from './shape/window.js';

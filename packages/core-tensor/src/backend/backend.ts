@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from '../dtype.js';
+import type { ConvGeometry, WindowGeometry } from '../shape/window.js';
 import type { BinaryOp, ReduceOp, UnaryOp } from './ops.js';
 
 /**
@@ -74,6 +75,24 @@ export interface Backend {
   logSoftmax?(x: StridedView): Storage;
   /** Numerically stable softmax over the last axis of a float view (output has its dtype). */
   softmax?(x: StridedView): Storage;
+
+  // ── optional window kernels (the NDArray layer composes them from gather + matmul when absent).
+  // They receive contiguous views (any offset) of float arrays in NCHW layout.
+  /**
+   * 2-D convolution (cross-correlation, as every framework computes it): `x` `[N, C, H, W]` with
+   * `w` `[Co, C / groups, kh, kw]` into `[N, Co, Ho, Wo]`; zero padding, stride and dilation per `g`.
+   */
+  conv2d?(x: StridedView, w: StridedView, g: ConvGeometry): Storage;
+  /** The convolution's gradient with respect to its input: `dy` `[N, Co, Ho, Wo]` and `w` into `[N, C, H, W]`. */
+  conv2dInputGrad?(dy: StridedView, w: StridedView, g: ConvGeometry): Storage;
+  /** The convolution's gradient with respect to its weight: `x` and `dy` into `[Co, C / groups, kh, kw]`. */
+  conv2dWeightGrad?(x: StridedView, dy: StridedView, g: ConvGeometry): Storage;
+  /**
+   * Max over each window of `x` `[P, H, W]` (P planes: batch × channels), padding never winning:
+   * `[values, indices]`, both `[P, Ho, Wo]`, indices int32 positions `h·W + w` within the plane of
+   * each window's first maximum (NaN counts as the maximum, the first one wins).
+   */
+  maxPool2d?(x: StridedView, g: WindowGeometry): [Storage, Storage];
 
   /** Releases everything the backend holds (GPU devices, workers). */
   dispose?(): void;

@@ -8,6 +8,8 @@ import {
 } from '../backend/ops.js';
 import { allocTyped, bytesPerElement, type DType, type TypedArray } from '../dtype.js';
 import { contiguousStrides, sizeOf } from '../shape/shape.js';
+import type { ConvGeometry, WindowGeometry } from '../shape/window.js';
+import { conv2dInputGradInto, conv2dInto, conv2dWeightGradInto, maxPool2dInto } from './conv.js';
 import { CpuStorage } from './cpu-storage.js';
 import { assignStrided, binaryInto, unaryInto, whereInto } from './elementwise.js';
 import { gatherInto, scatterAddInto } from './indexing.js';
@@ -131,6 +133,33 @@ export class CpuBackend implements Backend {
     const out = this.alloc(x.storage.dtype, sizeOf(x.shape));
     softmaxInto(x, out.data, false);
     return out;
+  }
+
+  conv2d(x: StridedView, w: StridedView, g: ConvGeometry): Storage {
+    const out = this.alloc(x.storage.dtype, g.batch * g.outChannels * g.output[0] * g.output[1]);
+    conv2dInto(x, w, g, out.data);
+    return out;
+  }
+
+  conv2dInputGrad(dy: StridedView, w: StridedView, g: ConvGeometry): Storage {
+    const out = this.alloc(dy.storage.dtype, g.batch * g.inChannels * g.input[0] * g.input[1]);
+    conv2dInputGradInto(dy, w, g, out.data);
+    return out;
+  }
+
+  conv2dWeightGrad(x: StridedView, dy: StridedView, g: ConvGeometry): Storage {
+    const size = g.outChannels * (g.inChannels / g.groups) * g.kernel[0] * g.kernel[1];
+    const out = this.alloc(x.storage.dtype, size);
+    conv2dWeightGradInto(x, dy, g, out.data);
+    return out;
+  }
+
+  maxPool2d(x: StridedView, g: WindowGeometry): [Storage, Storage] {
+    const size = (sizeOf(x.shape) / (g.input[0] * g.input[1])) * g.output[0] * g.output[1];
+    const values = this.alloc(x.storage.dtype, size);
+    const indices = this.alloc('int32', size);
+    maxPool2dInto(x, g, values.data, indices.data as Int32Array);
+    return [values, indices];
   }
 
   private assignInto(out: CpuStorage, src: StridedView, toBool: boolean): void {

@@ -1,0 +1,199 @@
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { tidy } from '../memory/scope.js';
+import {
+  type ConvGeometry,
+  type Pair,
+  pair,
+  type WindowGeometry,
+  type WindowOptions,
+  windowGeometry,
+} from '../shape/window.js';
+import * as composed from './conv-composed.js';
+import { sameBackend } from './elementwise.js';
+import { NDArray } from './ndarray.js';
+
+/**
+ * Convolution and max pooling on `[N, C, H, W]` arrays. The geometry and every check live here,
+ * once; the work is the backend's `conv2d` / `conv2dInputGrad` / `conv2dWeightGrad` / `maxPool2d`
+ * kernels where it has them, else the im2col composition of gather + matmul (`conv-composed.ts`),
+ * which is also the readable reference of what those kernels compute.
+ */
+
+/** Options of a 2-D convolution: the window's stride, padding and dilation, and channel groups. */
+export interface Conv2dOptions extends WindowOptions {
+  /**
+   * Split the channels into this many groups, each convolved with its own filters (default 1;
+   * `groups = C` is a depthwise convolution). C and the output channels must both divide by it.
+   */
+  groups?: number;
+}
+
+function checkFloat(op: string, ...arrays: NDArray[]): void {
+  for (const a of arrays) {
+    if (a.dtype !== 'float32' && a.dtype !== 'float64')
+      throw new DTypeError(op, `needs float32 or float64 arrays, got ${a.dtype}; cast with .cast('float32')`);
+  }
+  for (const a of arrays.slice(1)) {
+    sameBackend(op, arrays[0]!, a);
+    if (a.dtype !== arrays[0]!.dtype)
+      throw new DTypeError(op, `operands must share a dtype, got ${arrays[0]!.dtype} and ${a.dtype}`);
+  }
+}
+
+function checkRank4(op: string, name: string, a: NDArray, layout: string): [number, number, number, number] {
+  if (a.rank !== 4) throw new ShapeError(op, `expects ${name} ${layout}, got ${fmtShape(a.shape)}`);
+  return a.shape as [number, number, number, number];
+}
+
+/** The geometry of a convolution of an `[N, C, H, W]` input with a `[Co, C/groups, kh, kw]` weight. */
+function convGeometry(
+  op: string,
+  input: readonly [number, number, number, number],
+  weight: readonly number[],
+  options: Conv2dOptions,
+): ConvGeometry {
+  const [N, C, H, W] = input;
+  const [Co, Cg, kh, kw] = weight as [number, number, number, number];
+  const groups = options.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1 || C % groups !== 0 || Co % groups !== 0) {
+    throw new ValueError(
+      op,
+      `groups must be a positive integer dividing both the ${C} input and the ${Co} output channels, got ${groups}`,
+    );
+  }
+  if (Cg !== C / groups) {
+    throw new ShapeError(
+      op,
+      `the input has ${C} channels, so a weight needs ${C / groups} input channel${C / groups === 1 ? '' : 's'}${groups > 1 ? ` per group (${groups} groups)` : ''}: ${fmtShape([Co, C / groups, kh, kw])}, got ${fmtShape(weight)}`,
+    );
+  }
+  const window = windowGeometry(op, [H, W], [kh, kw], options, 1);
+  return { ...window, batch: N, inChannels: C, outChannels: Co, groups };
+}
+
+/**
+ * 2-D convolution (cross-correlation, as every framework computes it) of `x` `[N, C, H, W]` with
+ * `weight` `[Co, C/groups, kh, kw]`: `[N, Co, Ho, Wo]` with Ho = ⌊(H + 2P − D(kh − 1) − 1)/S⌋ + 1.
+ *
+ * @example
+ * const y = conv2d(randn([1, 3, 32, 32]), randn([16, 3, 3, 3]), { padding: 1 }); // [1, 16, 32, 32]
+ */
+export function conv2d(x: NDArray, weight: NDArray, options: Conv2dOptions = {}): NDArray {
+  checkFloat('conv2d', x, weight);
+  checkRank4('conv2d', 'weight', weight, '[Co, C/groups, kh, kw]');
+  const input = checkRank4('conv2d', 'input', x, '[N, C, H, W]');
+  const g = convGeometry('conv2d', input, weight.shape, options);
+  const shape = [g.batch, g.outChannels, ...g.output];
+  return tidy(() => {
+    const [xs, ws] = [x.contiguous(), weight.contiguous()];
+    const kernel = x.backend.conv2d;
+    if (!kernel) return composed.conv2d(xs, ws, g);
+    return NDArray.fromStorage(
+      kernel.call(x.backend, xs.view('conv2d'), ws.view('conv2d'), g),
+      shape,
+      x.dtype,
+    );
+  });
+}
+
+/**
+ * The gradient of {@link conv2d} with respect to its input: `dy` `[N, Co, Ho, Wo]` and `weight`
+ * give `[N, C, H, W]` for an input of `inputSize` `[H, W]` (stride can map several sizes to one Ho).
+ */
+export function conv2dInputGrad(
+  dy: NDArray,
+  weight: NDArray,
+  inputSize: readonly [number, number],
+  options: Conv2dOptions = {},
+): NDArray {
+  checkFloat('conv2dInputGrad', dy, weight);
+  const [N, Co, Ho, Wo] = checkRank4('conv2dInputGrad', 'gradient', dy, '[N, Co, Ho, Wo]');
+  const w = checkRank4('conv2dInputGrad', 'weight', weight, '[Co, C/groups, kh, kw]');
+  const g = convGeometry('conv2dInputGrad', [N, w[1] * (options.groups ?? 1), ...inputSize], w, options);
+  checkOutput('conv2dInputGrad', g, [N, Co, Ho, Wo]);
+  const shape = [N, g.inChannels, ...g.input];
+  return tidy(() => {
+    const [dys, ws] = [dy.contiguous(), weight.contiguous()];
+    const kernel = dy.backend.conv2dInputGrad;
+    if (!kernel) return composed.conv2dInputGrad(dys, ws, g);
+    const storage = kernel.call(dy.backend, dys.view('conv2dInputGrad'), ws.view('conv2dInputGrad'), g);
+    return NDArray.fromStorage(storage, shape, dy.dtype);
+  });
+}
+
+/**
+ * The gradient of {@link conv2d} with respect to its weight: input `x` `[N, C, H, W]` and `dy`
+ * `[N, Co, Ho, Wo]` give `[Co, C/groups, kh, kw]` for a kernel of `kernelSize`.
+ */
+export function conv2dWeightGrad(
+  x: NDArray,
+  dy: NDArray,
+  kernelSize: Pair,
+  options: Conv2dOptions = {},
+): NDArray {
+  checkFloat('conv2dWeightGrad', x, dy);
+  const input = checkRank4('conv2dWeightGrad', 'input', x, '[N, C, H, W]');
+  const out = checkRank4('conv2dWeightGrad', 'gradient', dy, '[N, Co, Ho, Wo]');
+  const [kh, kw] = pair('conv2dWeightGrad', 'kernel size', kernelSize, 1);
+  const groups = options.groups ?? 1;
+  const g = convGeometry('conv2dWeightGrad', input, [out[1], input[1] / groups, kh, kw], options);
+  checkOutput('conv2dWeightGrad', g, out);
+  const shape = [g.outChannels, g.inChannels / groups, kh, kw];
+  return tidy(() => {
+    const [xs, dys] = [x.contiguous(), dy.contiguous()];
+    const kernel = x.backend.conv2dWeightGrad;
+    if (!kernel) return composed.conv2dWeightGrad(xs, dys, g);
+    const storage = kernel.call(x.backend, xs.view('conv2dWeightGrad'), dys.view('conv2dWeightGrad'), g);
+    return NDArray.fromStorage(storage, shape, x.dtype);
+  });
+}
+
+function checkOutput(op: string, g: ConvGeometry, dy: readonly number[]): void {
+  const want = [g.batch, g.outChannels, ...g.output];
+  if (dy.some((d, i) => d !== want[i])) {
+    throw new ShapeError(
+      op,
+      `the gradient must have the convolution's output shape ${fmtShape(want)} (input ${fmtShape([g.batch, g.inChannels, ...g.input])}), got ${fmtShape(dy)}`,
+    );
+  }
+}
+
+/**
+ * Max pooling of `x` `[N, C, H, W]` over `kernel` windows (stride defaults to the kernel size;
+ * padding, at most half the kernel, never wins): the maxima `[N, C, Ho, Wo]` and, for the
+ * backward pass, `indices` (int32, same shape): where each maximum sits in its `H·W` plane
+ * (the first of equal maxima; NaN counts as the maximum, as in PyTorch).
+ */
+export function maxPool2d(
+  x: NDArray,
+  kernel: Pair,
+  options: WindowOptions = {},
+): { values: NDArray; indices: NDArray } {
+  checkFloat('maxPool2d', x);
+  const [N, C, H, W] = checkRank4('maxPool2d', 'input', x, '[N, C, H, W]');
+  const g = windowGeometry('maxPool2d', [H, W], kernel, options, kernel);
+  checkPoolPadding('maxPool2d', g);
+  const shape = [N, C, ...g.output];
+  return tidy(() => {
+    const xs = x.contiguous();
+    const pool = x.backend.maxPool2d;
+    if (!pool) return composed.maxPool2d(xs, g);
+    const [values, indices] = pool.call(x.backend, xs.view('maxPool2d'), g);
+    return {
+      values: NDArray.fromStorage(values, shape, x.dtype),
+      indices: NDArray.fromStorage(indices, shape, 'int32'),
+    };
+  });
+}
+
+/** Padding beyond half the kernel would leave windows of padding alone (PyTorch refuses it too). */
+function checkPoolPadding(op: string, g: WindowGeometry): void {
+  for (const axis of [0, 1] as const) {
+    if (g.padding[axis] * 2 > g.kernel[axis]) {
+      throw new ValueError(
+        op,
+        `padding must be at most half the kernel size, got padding ${g.padding} for kernel ${g.kernel}`,
+      );
+    }
+  }
+}
