@@ -2,6 +2,13 @@
  * @mlblocks/nn-layers — Module, layers, losses, initializers, checkpoints and summary().
  * This file is the package's only public door (file-system helpers live in `@mlblocks/nn-layers/node`).
  */
+
+export {
+  type Pair,
+  type WindowOptions,
+  /** The output size of a window op along one axis (core-tensor's `windowOutputSize`). */
+  windowOutputSize as outputSize,
+} from '@mlblocks/core-tensor';
 export {
   deserializeSafetensors,
   type SafetensorsContent,
@@ -10,7 +17,6 @@ export {
 export { CheckpointFormatError, StateDictError } from './errors.js';
 export { adaptiveAvgPool2d } from './functional/adaptive-pool.js';
 export { avgPool2d, conv2d, maxPool2d, pad2d } from './functional/conv.js';
-export { outputSize, type Pair, type WindowOptions } from './functional/conv-geometry.js';
 export { conv2dReference } from './functional/conv-reference.js';
 export {
   bceWithLogits,

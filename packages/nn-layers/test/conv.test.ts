@@ -26,7 +26,13 @@ describe('convolution', () => {
     expect(() => conv.forward(tensor(rn(1, 1, 4, 4)))).toThrow(
       /kernel does not fit along height: input 4 \+ 2·padding 0 = 4 < kernel span 5/,
     );
-    expect(() => conv.forward(tensor(rn(1, 3, 8, 8)))).toThrow(/matching C/);
+    expect(() => conv.forward(tensor(rn(1, 3, 8, 8)))).toThrow(
+      /Conv2d\(1 → 2, 5×5\) expects inputs of shape \[N, 1, H, W\], got \[1,3,8,8\]/,
+    );
+    expect(() => new Conv2d(4, 6, 3, { groups: 4 })).toThrow(
+      /groups must be a positive integer dividing both inChannels \(4\) and outChannels \(6\)/,
+    );
+    expect(() => new Conv2d(4, 6, 3, { grups: 2 } as never)).toThrow(/unknown option 'grups'/);
     expect(() => new Conv2d(1, 1, 0)).toThrow(ValueError);
   });
 

@@ -1,4 +1,5 @@
-import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { floatResultType, promoteTypes } from '../dtype.js';
+import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { tidy } from '../memory/scope.js';
 import {
   type ConvGeometry,
@@ -9,7 +10,7 @@ import {
   windowGeometry,
 } from '../shape/window.js';
 import * as composed from './conv-composed.js';
-import { sameBackend } from './elementwise.js';
+import { cast, sameBackend } from './elementwise.js';
 import { NDArray } from './ndarray.js';
 
 /**
@@ -28,16 +29,20 @@ export interface Conv2dOptions extends WindowOptions {
   groups?: number;
 }
 
-function checkFloat(op: string, ...arrays: NDArray[]): void {
-  for (const a of arrays) {
-    if (a.dtype !== 'float32' && a.dtype !== 'float64')
-      throw new DTypeError(op, `needs float32 or float64 arrays, got ${a.dtype}; cast with .cast('float32')`);
-  }
-  for (const a of arrays.slice(1)) {
-    sameBackend(op, arrays[0]!, a);
-    if (a.dtype !== arrays[0]!.dtype)
-      throw new DTypeError(op, `operands must share a dtype, got ${arrays[0]!.dtype} and ${a.dtype}`);
-  }
+/**
+ * The float dtype the op computes in (bool/uint8 widen to float32, float32 with float64 to
+ * float64, like matmul), after checking the operands share a backend.
+ */
+function computeType(op: string, ...arrays: NDArray[]): 'float32' | 'float64' {
+  for (const a of arrays.slice(1)) sameBackend(op, arrays[0]!, a);
+  return arrays
+    .map((a) => floatResultType(op, a.dtype))
+    .reduce((t, u) => promoteTypes(op, t, u) as 'float32' | 'float64');
+}
+
+/** `a` as a contiguous array of `dtype` (a new handle on the same storage when it already is one). */
+function compact(a: NDArray, dtype: 'float32' | 'float64'): NDArray {
+  return cast(a, dtype).contiguous();
 }
 
 function checkRank4(op: string, name: string, a: NDArray, layout: string): [number, number, number, number] {
@@ -79,20 +84,16 @@ function convGeometry(
  * const y = conv2d(randn([1, 3, 32, 32]), randn([16, 3, 3, 3]), { padding: 1 }); // [1, 16, 32, 32]
  */
 export function conv2d(x: NDArray, weight: NDArray, options: Conv2dOptions = {}): NDArray {
-  checkFloat('conv2d', x, weight);
   checkRank4('conv2d', 'weight', weight, '[Co, C/groups, kh, kw]');
   const input = checkRank4('conv2d', 'input', x, '[N, C, H, W]');
   const g = convGeometry('conv2d', input, weight.shape, options);
+  const dtype = computeType('conv2d', x, weight);
   const shape = [g.batch, g.outChannels, ...g.output];
   return tidy(() => {
-    const [xs, ws] = [x.contiguous(), weight.contiguous()];
+    const [xs, ws] = [compact(x, dtype), compact(weight, dtype)];
     const kernel = x.backend.conv2d;
     if (!kernel) return composed.conv2d(xs, ws, g);
-    return NDArray.fromStorage(
-      kernel.call(x.backend, xs.view('conv2d'), ws.view('conv2d'), g),
-      shape,
-      x.dtype,
-    );
+    return NDArray.fromStorage(kernel.call(x.backend, xs.view('conv2d'), ws.view('conv2d'), g), shape, dtype);
   });
 }
 
@@ -106,18 +107,18 @@ export function conv2dInputGrad(
   inputSize: readonly [number, number],
   options: Conv2dOptions = {},
 ): NDArray {
-  checkFloat('conv2dInputGrad', dy, weight);
   const [N, Co, Ho, Wo] = checkRank4('conv2dInputGrad', 'gradient', dy, '[N, Co, Ho, Wo]');
   const w = checkRank4('conv2dInputGrad', 'weight', weight, '[Co, C/groups, kh, kw]');
   const g = convGeometry('conv2dInputGrad', [N, w[1] * (options.groups ?? 1), ...inputSize], w, options);
   checkOutput('conv2dInputGrad', g, [N, Co, Ho, Wo]);
+  const dtype = computeType('conv2dInputGrad', dy, weight);
   const shape = [N, g.inChannels, ...g.input];
   return tidy(() => {
-    const [dys, ws] = [dy.contiguous(), weight.contiguous()];
+    const [dys, ws] = [compact(dy, dtype), compact(weight, dtype)];
     const kernel = dy.backend.conv2dInputGrad;
     if (!kernel) return composed.conv2dInputGrad(dys, ws, g);
     const storage = kernel.call(dy.backend, dys.view('conv2dInputGrad'), ws.view('conv2dInputGrad'), g);
-    return NDArray.fromStorage(storage, shape, dy.dtype);
+    return NDArray.fromStorage(storage, shape, dtype);
   });
 }
 
@@ -131,20 +132,20 @@ export function conv2dWeightGrad(
   kernelSize: Pair,
   options: Conv2dOptions = {},
 ): NDArray {
-  checkFloat('conv2dWeightGrad', x, dy);
   const input = checkRank4('conv2dWeightGrad', 'input', x, '[N, C, H, W]');
   const out = checkRank4('conv2dWeightGrad', 'gradient', dy, '[N, Co, Ho, Wo]');
   const [kh, kw] = pair('conv2dWeightGrad', 'kernel size', kernelSize, 1);
   const groups = options.groups ?? 1;
   const g = convGeometry('conv2dWeightGrad', input, [out[1], input[1] / groups, kh, kw], options);
   checkOutput('conv2dWeightGrad', g, out);
+  const dtype = computeType('conv2dWeightGrad', x, dy);
   const shape = [g.outChannels, g.inChannels / groups, kh, kw];
   return tidy(() => {
-    const [xs, dys] = [x.contiguous(), dy.contiguous()];
+    const [xs, dys] = [compact(x, dtype), compact(dy, dtype)];
     const kernel = x.backend.conv2dWeightGrad;
     if (!kernel) return composed.conv2dWeightGrad(xs, dys, g);
     const storage = kernel.call(x.backend, xs.view('conv2dWeightGrad'), dys.view('conv2dWeightGrad'), g);
-    return NDArray.fromStorage(storage, shape, x.dtype);
+    return NDArray.fromStorage(storage, shape, dtype);
   });
 }
 
@@ -169,18 +170,18 @@ export function maxPool2d(
   kernel: Pair,
   options: WindowOptions = {},
 ): { values: NDArray; indices: NDArray } {
-  checkFloat('maxPool2d', x);
   const [N, C, H, W] = checkRank4('maxPool2d', 'input', x, '[N, C, H, W]');
   const g = windowGeometry('maxPool2d', [H, W], kernel, options, kernel);
   checkPoolPadding('maxPool2d', g);
+  const dtype = computeType('maxPool2d', x);
   const shape = [N, C, ...g.output];
   return tidy(() => {
-    const xs = x.contiguous();
+    const xs = compact(x, dtype);
     const pool = x.backend.maxPool2d;
     if (!pool) return composed.maxPool2d(xs, g);
     const [values, indices] = pool.call(x.backend, xs.view('maxPool2d'), g);
     return {
-      values: NDArray.fromStorage(values, shape, x.dtype),
+      values: NDArray.fromStorage(values, shape, dtype),
       indices: NDArray.fromStorage(indices, shape, 'int32'),
     };
   });

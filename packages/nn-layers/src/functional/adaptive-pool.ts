@@ -1,6 +1,5 @@
 import { Tensor } from '@mlblocks/autograd';
-import { fromArray, ShapeError } from '@mlblocks/core-tensor';
-import { type Pair, pair } from './conv-geometry.js';
+import { fromArray, type Pair, pair, ShapeError } from '@mlblocks/core-tensor';
 
 /**
  * Average pooling to a fixed output size, whatever the input size (used before the classifier

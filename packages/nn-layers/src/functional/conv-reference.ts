@@ -1,5 +1,4 @@
-import { fromArray, type NDArray } from '@mlblocks/core-tensor';
-import { geometry, type WindowOptions } from './conv-geometry.js';
+import { fromArray, type NDArray, type WindowOptions, windowGeometry } from '@mlblocks/core-tensor';
 
 /**
  * The lesson's convolution, written as the seven nested loops — batch, output channel, output
@@ -14,7 +13,7 @@ export function conv2dReference(
 ): NDArray {
   const [N, C, H, W] = x.shape as [number, number, number, number];
   const [Co, , kh, kw] = weight.shape as [number, number, number, number];
-  const g = geometry('conv2dReference', [H, W], [kh, kw], options, 1);
+  const g = windowGeometry('conv2dReference', [H, W], [kh, kw], options, 1);
   const [ho, wo] = g.output;
   const xs = x.contiguous().dataSync();
   const ws = weight.contiguous().dataSync();

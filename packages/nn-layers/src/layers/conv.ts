@@ -1,26 +1,38 @@
-import { type Tensor, tensor } from '@mlblocks/autograd';
+import { avgPool2d, conv2d, maxPool2d, type Tensor, tensor } from '@mlblocks/autograd';
+import {
+  type Conv2dOptions as ConvOptions,
+  type Pair,
+  pair,
+  ShapeError,
+  ValueError,
+  type WindowOptions,
+} from '@mlblocks/core-tensor';
 import { adaptiveAvgPool2d } from '../functional/adaptive-pool.js';
-import { avgPool2d, conv2d, maxPool2d } from '../functional/conv.js';
-import { type Pair, pair, type WindowOptions } from '../functional/conv-geometry.js';
 import { type InitOptions, kaimingUniform, uniform } from '../init/initializers.js';
 import { Module } from '../module/module.js';
 
 /** Options of `Conv2d`. */
-export interface Conv2dOptions extends WindowOptions, InitOptions {
+export interface Conv2dOptions extends ConvOptions, InitOptions {
   /** Learn a bias per output channel (default true). */
   bias?: boolean;
 }
 
+const CONV2D_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'generator', 'backend'];
+
 /**
- * 2-D convolution layer: `weight` `[outChannels, inChannels, kh, kw]`, `bias` `[outChannels]`.
+ * 2-D convolution layer: `weight` `[outChannels, inChannels / groups, kh, kw]`, `bias` `[outChannels]`.
  * Output size per axis: ⌊(N + 2P − D(F − 1) − 1)/S⌋ + 1 — the lesson's (N + 2P − F)/S + 1.
+ * `groups` splits the channels into independent groups (`groups = inChannels`: depthwise).
  * Initialised like PyTorch: Kaiming uniform with a = √5 (U(±1/√fanIn)), bias U(±1/√fanIn).
+ *
+ * @example
+ * const conv = new Conv2d(3, 16, 3, { padding: 1 }); // [N, 3, H, W] → [N, 16, H, W]
  */
 export class Conv2d extends Module {
   weight: Tensor;
   bias: Tensor | null;
   readonly kernelSize: [number, number];
-  readonly options: WindowOptions;
+  readonly options: ConvOptions;
 
   constructor(
     readonly inChannels: number,
@@ -29,12 +41,22 @@ export class Conv2d extends Module {
     options: Conv2dOptions = {},
   ) {
     super();
+    for (const key of Object.keys(options)) {
+      if (!CONV2D_OPTIONS.includes(key))
+        throw new ValueError('Conv2d', `unknown option '${key}' (Conv2d takes ${CONV2D_OPTIONS.join(', ')})`);
+    }
     this.kernelSize = pair('Conv2d', 'kernel size', kernelSize, 1);
-    const { stride, padding, dilation } = options;
-    this.options = { stride, padding, dilation };
-    const shape = [outChannels, inChannels, ...this.kernelSize];
+    const { stride, padding, dilation, groups = 1 } = options;
+    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new ValueError(
+        'Conv2d',
+        `groups must be a positive integer dividing both inChannels (${inChannels}) and outChannels (${outChannels}), got ${groups}`,
+      );
+    }
+    this.options = { stride, padding, dilation, groups };
+    const shape = [outChannels, inChannels / groups, ...this.kernelSize];
     this.weight = tensor(kaimingUniform(shape, { ...options, a: Math.sqrt(5) }), { requiresGrad: true });
-    const bound = 1 / Math.sqrt(inChannels * this.kernelSize[0] * this.kernelSize[1]);
+    const bound = 1 / Math.sqrt((inChannels / groups) * this.kernelSize[0] * this.kernelSize[1]);
     this.bias =
       options.bias === false
         ? null
@@ -42,6 +64,13 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
+      const [kh, kw] = this.kernelSize;
+      throw new ShapeError(
+        'Conv2d.forward',
+        `Conv2d(${this.inChannels} → ${this.outChannels}, ${kh}×${kw}) expects inputs of shape [N, ${this.inChannels}, H, W], got [${x.shape.join(',')}]`,
+      );
+    }
     return conv2d(x, this.weight, this.bias, this.options);
   }
 }
