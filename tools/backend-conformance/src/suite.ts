@@ -15,6 +15,7 @@ import { matmulCases, softmaxCases } from './cases/linalg.js';
 import { assignCases, copyCases, fillCases, whereCases } from './cases/movement.js';
 import { reduceCases } from './cases/reduce.js';
 import { typedArray } from './cases/values.js';
+import { convolutionCases, maxPoolCases } from './cases/window.js';
 import { DEFAULT_TOLERANCES, type ToleranceClass } from './tolerances.js';
 
 /** What a backend declares to the conformance suite. */
@@ -51,7 +52,21 @@ const CASES: Record<Family, (seed: number) => Case[]> = {
   scatterAdd: scatterAddCases,
   softmax: (seed) => softmaxCases(seed).filter((c) => c.family === 'softmax'),
   logSoftmax: (seed) => softmaxCases(seed).filter((c) => c.family === 'logSoftmax'),
+  conv2d: (seed) => convolutionCases(seed).filter((c) => c.family === 'conv2d'),
+  conv2dInputGrad: (seed) => convolutionCases(seed).filter((c) => c.family === 'conv2dInputGrad'),
+  conv2dWeightGrad: (seed) => convolutionCases(seed).filter((c) => c.family === 'conv2dWeightGrad'),
+  maxPool2d: maxPoolCases,
 };
+
+/** The families of the contract's optional kernels: a backend without one is skipped (the NDArray layer composes it). */
+const OPTIONAL: ReadonlySet<Family> = new Set([
+  'softmax',
+  'logSoftmax',
+  'conv2d',
+  'conv2dInputGrad',
+  'conv2dWeightGrad',
+  'maxPool2d',
+]);
 
 /** Failures shown per family before the rest are counted. */
 const SHOWN = 12;
@@ -85,8 +100,8 @@ export function describeConformance(name: string, options: ConformanceOptions = 
         family,
         async (context) => {
           const backend = getBackend(name);
-          if ((family === 'softmax' || family === 'logSoftmax') && !backend[family])
-            return context.skip(`${name} has no fused ${family}; the NDArray layer composes it`);
+          if (OPTIONAL.has(family) && !backend[family as keyof Backend])
+            return context.skip(`${name} has no ${family} kernel; the NDArray layer composes it`);
           const cpu = new CpuBackend('conformance-cpu');
           const before = backend.memory();
           const failures: string[] = [];

@@ -17,6 +17,10 @@ export const FAMILIES = [
   'scatterAdd',
   'softmax',
   'logSoftmax',
+  'conv2d',
+  'conv2dInputGrad',
+  'conv2dWeightGrad',
+  'maxPool2d',
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 

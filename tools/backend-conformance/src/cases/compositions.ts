@@ -1,7 +1,11 @@
 import {
   concat,
+  conv2d,
+  conv2dInputGrad,
+  conv2dWeightGrad,
   fromArray,
   Generator,
+  maxPool2d,
   type NDArray,
   oneHot,
   randint,
@@ -90,6 +94,20 @@ export function compositions(seed: number): Composition[] {
       inputs: [fromArray([-100, 100, 0.5, -0.5, 1.5, 2.5, -2.5, Number.NaN, -0])],
       f: (a) => a.round().add(a.relu()),
       tolerance: 'exact',
+    },
+    {
+      name: 'conv2d, its gradients and max pooling (kernels, or composed from gather + matmul)',
+      inputs: [rn(2, 4, 9, 8), rn(6, 2, 3, 3), rn(2, 6, 5, 4)],
+      f: (x, w, dy) => {
+        const o = { stride: 2, padding: 1, groups: 2 };
+        const y = conv2d(x, w, o);
+        const pooled = maxPool2d(y, 3, { stride: 1, padding: 1 });
+        const dx = conv2dInputGrad(dy, w, [9, 8], o);
+        const dw = conv2dWeightGrad(x, dy, 3, o);
+        const flat = [y, pooled.values, pooled.indices.cast('float32'), dx, dw].map((a) => a.reshape(-1));
+        return concat(flat);
+      },
+      tolerance: 'dot',
     },
     {
       name: 'float64 arithmetic',
