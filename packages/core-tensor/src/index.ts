@@ -78,6 +78,7 @@ export { matmul } from './ndarray/linalg.js';
 export { type Axes, NDArray, type Operand } from './ndarray/ndarray.js';
 export type { NestedArray } from './ndarray/nested.js';
 export type { SliceSpec } from './ndarray/views.js';
+export { checkOptions, type OptionNames } from './options.js';
 export { Generator, seed } from './random/generator.js';
 export {
   broadcastShapes,

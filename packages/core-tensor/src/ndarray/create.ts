@@ -8,6 +8,7 @@ import {
   type TypedArray,
 } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
+import { checkOptions, type OptionNames } from '../options.js';
 import { type Generator, getGlobalGenerator } from '../random/generator.js';
 import { checkShape, sizeOf } from '../shape/shape.js';
 import { NDArray } from './ndarray.js';
@@ -27,7 +28,20 @@ export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
 
-function resolve(op: string, options: CreateOptions | undefined, fallback: DType) {
+const CREATE_OPTIONS: OptionNames<CreateOptions> = { dtype: true, backend: true };
+const RANDOM_OPTIONS: OptionNames<RandomOptions> = { ...CREATE_OPTIONS, generator: true };
+const FROM_ARRAY_OPTIONS: OptionNames<CreateOptions & { shape?: readonly number[] }> = {
+  ...CREATE_OPTIONS,
+  shape: true,
+};
+
+function resolve(
+  op: string,
+  options: CreateOptions | undefined,
+  fallback: DType,
+  valid: OptionNames<CreateOptions> = CREATE_OPTIONS,
+) {
+  checkOptions(op, options, valid);
   const dtype = options?.dtype ?? fallback;
   assertDType(op, dtype);
   return { dtype, backend: getBackend(options?.backend) };
@@ -39,8 +53,9 @@ function fromHost(
   shape: readonly number[],
   options: CreateOptions | undefined,
   fallback: DType,
+  valid: OptionNames<CreateOptions> = CREATE_OPTIONS,
 ) {
-  const { dtype, backend } = resolve(op, options, fallback);
+  const { dtype, backend } = resolve(op, options, fallback, valid);
   const data =
     values.constructor === allocTyped(dtype, 0).constructor ? values : allocTyped(dtype, values.length);
   if (data !== values) {
@@ -62,6 +77,7 @@ export function fromArray(
   data: NestedArray | TypedArray | readonly number[],
   options?: CreateOptions & { shape?: readonly number[] },
 ): NDArray {
+  checkOptions('fromArray', options, FROM_ARRAY_OPTIONS);
   if (ArrayBuffer.isView(data)) {
     const typed = data as TypedArray;
     const shape = checkShape('fromArray', options?.shape ?? [typed.length]);
@@ -73,7 +89,7 @@ export function fromArray(
     }
     const dtype = options?.dtype ?? dtypeOfTyped(typed);
     if (dtype !== dtypeOfTyped(typed) && dtype !== 'bool') checkValues('fromArray', typed, dtype);
-    return fromHost('fromArray', typed, shape, { ...options, dtype }, dtype);
+    return fromHost('fromArray', typed, shape, { ...options, dtype }, dtype, FROM_ARRAY_OPTIONS);
   }
   const { values, shape: parsed, isBool } = parseNested(data as NestedArray);
   const dtype = options?.dtype ?? (isBool && values.length > 0 ? 'bool' : 'float32');
@@ -91,7 +107,7 @@ export function fromArray(
   }
   const typed = allocTyped(dtype, values.length);
   typed.set(values);
-  return fromHost('fromArray', typed, shape, options, dtype);
+  return fromHost('fromArray', typed, shape, options, dtype, FROM_ARRAY_OPTIONS);
 }
 
 function checkValues(op: string, values: ArrayLike<number>, dtype: DType): void {
@@ -100,6 +116,7 @@ function checkValues(op: string, values: ArrayLike<number>, dtype: DType): void 
 
 /** A 0-d array holding one value. */
 export function scalar(value: number | boolean, options?: CreateOptions): NDArray {
+  checkOptions('scalar', options, CREATE_OPTIONS);
   return fromArray(value, { ...options, shape: [] });
 }
 
@@ -124,11 +141,13 @@ export function ones(shape: readonly number[], options?: CreateOptions): NDArray
 
 /** Zeros with the shape, dtype and backend of `x` (each overridable). */
 export function zerosLike(x: NDArray, options?: CreateOptions): NDArray {
+  checkOptions('zerosLike', options, CREATE_OPTIONS);
   return full(x.shape, 0, { dtype: x.dtype, backend: x.backend.name, ...options });
 }
 
 /** Ones with the shape, dtype and backend of `x` (each overridable). */
 export function onesLike(x: NDArray, options?: CreateOptions): NDArray {
+  checkOptions('onesLike', options, CREATE_OPTIONS);
   return full(x.shape, 1, { dtype: x.dtype, backend: x.backend.name, ...options });
 }
 
@@ -173,20 +192,22 @@ export function eye(n: number, m = n, options?: CreateOptions): NDArray {
 /** Uniform samples in `[0, 1)`, float32. */
 export function rand(shape: readonly number[], options?: RandomOptions): NDArray {
   const dims = checkShape('rand', shape);
+  checkOptions('rand', options, RANDOM_OPTIONS);
   const gen = options?.generator ?? getGlobalGenerator();
   const values = new Float32Array(sizeOf(dims));
   // 24 random bits are exactly representable in float32, so 1.0 can never come out of rounding
   for (let i = 0; i < values.length; i++) values[i] = (gen.nextUint32() >>> 8) * 2 ** -24;
-  return fromHost('rand', values, dims, options, 'float32');
+  return fromHost('rand', values, dims, options, 'float32', RANDOM_OPTIONS);
 }
 
 /** Standard normal samples (mean 0, std 1), float32. */
 export function randn(shape: readonly number[], options?: RandomOptions): NDArray {
   const dims = checkShape('randn', shape);
+  checkOptions('randn', options, RANDOM_OPTIONS);
   const gen = options?.generator ?? getGlobalGenerator();
   const values = new Float32Array(sizeOf(dims));
   for (let i = 0; i < values.length; i++) values[i] = gen.nextNormal();
-  return fromHost('randn', values, dims, options, 'float32');
+  return fromHost('randn', values, dims, options, 'float32', RANDOM_OPTIONS);
 }
 
 /** Uniform integers in `[low, high)`, int32. */
@@ -200,8 +221,9 @@ export function randint(
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ValueError('randint', `needs integers low < high, got [${low}, ${high})`);
   }
+  checkOptions('randint', options, RANDOM_OPTIONS);
   const gen = options?.generator ?? getGlobalGenerator();
   const values = new Int32Array(sizeOf(dims));
   for (let i = 0; i < values.length; i++) values[i] = gen.nextInt(low, high);
-  return fromHost('randint', values, dims, options, 'int32');
+  return fromHost('randint', values, dims, options, 'int32', RANDOM_OPTIONS);
 }

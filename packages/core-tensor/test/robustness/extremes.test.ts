@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A CPU backend without the fused softmax kernels: ops take the composed path (max, exp, sum, log).
 class ComposedSoftmaxCpu extends CpuBackend {
-  override logSoftmax = undefined;
-  override softmax = undefined;
+  override logSoftmax = undefined as unknown as CpuBackend['logSoftmax'];
+  override softmax = undefined as unknown as CpuBackend['softmax'];
 }
 
 const LOG3 = Math.log(3);
