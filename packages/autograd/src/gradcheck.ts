@@ -1,4 +1,12 @@
-import { BackendError, fromArray, Generator, type NDArray, tidy } from '@mlblocks/core-tensor';
+import {
+  BackendError,
+  checkOptions,
+  fromArray,
+  Generator,
+  type NDArray,
+  type OptionNames,
+  tidy,
+} from '@mlblocks/core-tensor';
 import { noGrad } from './engine/grad-mode.js';
 import { Tensor } from './tensor.js';
 
@@ -13,6 +21,8 @@ export interface GradcheckOptions {
   /** Seed of the random projection of the output. Default 0. */
   seed?: number;
 }
+
+const GRADCHECK_OPTIONS: OptionNames<GradcheckOptions> = { eps: true, atol: true, rtol: true, seed: true };
 
 /** Where analytical and numerical gradients disagree most. */
 export interface GradcheckWorst {
@@ -49,6 +59,7 @@ export function gradcheck(
   inputs: readonly (Tensor | NDArray)[],
   options: GradcheckOptions = {},
 ): GradcheckReport {
+  checkOptions('gradcheck', options, GRADCHECK_OPTIONS);
   const { eps = 1e-6, atol = 1e-6, rtol = 1e-5, seed = 0 } = options;
   const bases = inputs.map((input, i) => {
     const array = input instanceof Tensor ? input.array : input;

@@ -12,7 +12,12 @@ export { AutogradError } from './errors.js';
 export { type GradcheckOptions, type GradcheckReport, type GradcheckWorst, gradcheck } from './gradcheck.js';
 export { add, div, mul, neg, pow, sub } from './ops/arithmetic.js';
 export { avgPool2d, conv2d, maxPool2d } from './ops/conv.js';
-export { type CrossEntropyOptions, softmaxCrossEntropy } from './ops/cross-entropy.js';
+export {
+  type CrossEntropyOptions,
+  checkClassLabels,
+  checkClassWeight,
+  softmaxCrossEntropy,
+} from './ops/cross-entropy.js';
 export { type DropoutOptions, dropout } from './ops/dropout.js';
 export { gather, indexSelect } from './ops/indexing.js';
 export { concat, split, stack } from './ops/join.js';

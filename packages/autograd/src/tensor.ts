@@ -1,14 +1,17 @@
 import {
   type Axes,
+  checkOptions,
   type Disposable,
   type DType,
   fromArray,
   type NDArray,
   type NestedArray,
+  type OptionNames,
   OWNED_DISPOSABLES,
   type SliceSpec,
   type TypedArray,
   trackInScope,
+  ValueError,
 } from '@mlblocks/core-tensor';
 import { type BackwardOptions, runBackward } from './engine/backward.js';
 import { isGradEnabled } from './engine/grad-mode.js';
@@ -34,6 +37,8 @@ export interface TensorOptions {
   gradFn?: Node | null;
 }
 
+const TENSOR_OPTIONS: OptionNames<TensorOptions> = { requiresGrad: true, gradFn: true };
+
 /**
  * A differentiable tensor: an `NDArray` plus what autograd needs — whether it requires a
  * gradient, the op that produced it (`gradFn`), and its accumulated gradient (`grad`).
@@ -55,6 +60,7 @@ export class Tensor implements Disposable {
   private disposed = false;
 
   constructor(array: NDArray, options: TensorOptions = {}) {
+    checkOptions('Tensor', options, TENSOR_OPTIONS);
     this.array = array;
     this.gradFn = options.gradFn ?? null;
     this.wantsGrad = this.gradFn !== null || (options.requiresGrad ?? false);
@@ -330,12 +336,25 @@ export class Tensor implements Disposable {
  */
 export function tensor(
   data: NDArray | NestedArray | TypedArray,
-  options: TensorOptions & { dtype?: DType; backend?: string; shape?: readonly number[] } = {},
+  options: { requiresGrad?: boolean; dtype?: DType; backend?: string; shape?: readonly number[] } = {},
 ): Tensor {
+  checkOptions('tensor', options, { requiresGrad: true, dtype: true, backend: true, shape: true });
   const { requiresGrad, dtype, backend, shape: dims } = options;
-  const array =
-    typeof data === 'object' && data !== null && 'strides' in data
-      ? (data as NDArray)
-      : fromArray(data as NestedArray, { dtype, backend, shape: dims });
+  if (typeof data === 'object' && data !== null && 'strides' in data) {
+    const array = data as NDArray;
+    // an NDArray is taken as it is: creation options that would change it must not be ignored
+    const differs =
+      (dtype !== undefined && dtype !== array.dtype) ||
+      (backend !== undefined && backend !== array.backend.name) ||
+      (dims !== undefined && (dims.length !== array.rank || dims.some((d, i) => d !== array.shape[i])));
+    if (differs) {
+      throw new ValueError(
+        'tensor',
+        `dtype, backend and shape apply to JS data; the given NDArray (${array.dtype} [${array.shape}] on '${array.backend.name}') is taken as it is — use .cast(), .to() or .reshape() first`,
+      );
+    }
+    return new Tensor(array, { requiresGrad });
+  }
+  const array = fromArray(data as NestedArray, { dtype, backend, shape: dims });
   return new Tensor(array, { requiresGrad });
 }

@@ -52,11 +52,13 @@ function describe(value: unknown): string {
 }
 
 // The valid name a user most likely meant: the same letters ignoring case and underscores
-// (PyTorch's `ignore_index`), else one within two edits.
+// (PyTorch's `ignore_index`), else one within two edits, else one that starts with the key
+// (`train` for `training`).
 function closest(key: string, names: readonly string[]): string | undefined {
   const squash = (s: string) => s.toLowerCase().replaceAll('_', '');
   const same = names.find((n) => squash(n) === squash(key));
   if (same !== undefined) return same;
+  const prefixed = squash(key).length >= 3 ? names.find((n) => squash(n).startsWith(squash(key))) : undefined;
   let best: string | undefined;
   let bestDistance = 3;
   for (const name of names) {
@@ -66,7 +68,7 @@ function closest(key: string, names: readonly string[]): string | undefined {
       bestDistance = d;
     }
   }
-  return best;
+  return best ?? prefixed;
 }
 
 function editDistance(a: string, b: string): number {

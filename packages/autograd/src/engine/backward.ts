@@ -1,4 +1,12 @@
-import { keep, type NDArray, onesLike, ShapeError, tidy } from '@mlblocks/core-tensor';
+import {
+  checkOptions,
+  keep,
+  type NDArray,
+  type OptionNames,
+  onesLike,
+  ShapeError,
+  tidy,
+} from '@mlblocks/core-tensor';
 import { AutogradError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { noGrad } from './grad-mode.js';
@@ -13,6 +21,8 @@ export interface BackwardOptions {
   retainGraph?: boolean;
 }
 
+const BACKWARD_OPTIONS: OptionNames<BackwardOptions> = { retainGraph: true };
+
 /**
  * Reverse-mode differentiation from `root`: walks the graph in reverse topological order,
  * calls each node's backward once with the sum of the gradients flowing into it, and adds
@@ -23,6 +33,7 @@ export function runBackward(
   gradient: NDArray | undefined,
   options: BackwardOptions = {},
 ): void {
+  checkOptions('backward', options, BACKWARD_OPTIONS);
   if (!root.requiresGrad) {
     throw new AutogradError(
       'backward',
