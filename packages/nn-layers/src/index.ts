@@ -19,10 +19,12 @@ export { adaptiveAvgPool2d } from './functional/adaptive-pool.js';
 export { avgPool2d, conv2d, maxPool2d, pad2d } from './functional/conv.js';
 export { conv2dReference } from './functional/conv-reference.js';
 export {
+  type BCEWithLogitsOptions,
   bceWithLogits,
   type CrossEntropyLossOptions,
   crossEntropy,
   mseLoss,
+  type NLLLossOptions,
   nllLoss,
   type Reduction,
 } from './functional/losses.js';

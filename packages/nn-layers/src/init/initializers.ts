@@ -1,4 +1,11 @@
-import { type Generator, type NDArray, rand, randn, ValueError } from '@mlblocks/core-tensor';
+import {
+  type Generator,
+  type NDArray,
+  type OptionNames,
+  rand,
+  randn,
+  ValueError,
+} from '@mlblocks/core-tensor';
 
 /** Options shared by the random initializers. */
 export interface InitOptions {
@@ -6,6 +13,14 @@ export interface InitOptions {
   generator?: Generator;
   /** Backend for the created array (default: the default backend). */
   backend?: string;
+}
+
+/** @internal The names of `InitOptions`, for layers that check their own options. */
+export const INIT_OPTIONS: OptionNames<InitOptions> = { generator: true, backend: true };
+
+/** @internal Just the initializer options out of a layer's options (the rest are the layer's). */
+export function initOptions(options: InitOptions): InitOptions {
+  return { generator: options.generator, backend: options.backend };
 }
 
 /** Nonlinearities `calculateGain` knows, as in PyTorch. */
@@ -45,7 +60,7 @@ export function uniform(
   high: number,
   options: InitOptions = {},
 ): NDArray {
-  const u = rand(shape, options);
+  const u = rand(shape, initOptions(options));
   const out = u.mul(high - low).add(low);
   u.dispose();
   return out;
@@ -53,7 +68,7 @@ export function uniform(
 
 /** N(mean, std²). */
 export function normal(shape: readonly number[], mean = 0, std = 1, options: InitOptions = {}): NDArray {
-  const n = randn(shape, options);
+  const n = randn(shape, initOptions(options));
   const out = n.mul(std).add(mean);
   n.dispose();
   return out;

@@ -1,6 +1,6 @@
 import { type Tensor, tensor } from '@mlblocks/autograd';
-import { DTypeError, type NDArray } from '@mlblocks/core-tensor';
-import { type InitOptions, normal } from '../init/initializers.js';
+import { checkOptions, DTypeError, IndexError, type NDArray } from '@mlblocks/core-tensor';
+import { INIT_OPTIONS, type InitOptions, initOptions, normal } from '../init/initializers.js';
 import { Module } from '../module/module.js';
 
 /**
@@ -17,13 +17,29 @@ export class Embedding extends Module {
     options: InitOptions = {},
   ) {
     super();
-    this.weight = tensor(normal([numEmbeddings, embeddingDim], 0, 1, options), { requiresGrad: true });
+    checkOptions('Embedding', options, INIT_OPTIONS);
+    this.weight = tensor(normal([numEmbeddings, embeddingDim], 0, 1, initOptions(options)), {
+      requiresGrad: true,
+    });
   }
 
   forward(ids: Tensor | NDArray): Tensor {
     const indices = 'array' in ids ? ids.array : ids;
     if (indices.dtype !== 'int32' && indices.dtype !== 'uint8') {
       throw new DTypeError('Embedding.forward', `ids must be int32, got ${indices.dtype}`);
+    }
+    // NOTE: the same check indexSelect makes, reported as this layer's (where values are readable)
+    if (indices.backend.readSync) {
+      const values = indices.dataSync();
+      for (let i = 0; i < values.length; i++) {
+        const id = values[i]!;
+        if (id < 0 || id >= this.numEmbeddings) {
+          throw new IndexError(
+            'Embedding.forward',
+            `id ${id} (at flat position ${i} of ids [${indices.shape.join(',')}]) is out of range for Embedding(${this.numEmbeddings}, ${this.embeddingDim}); valid ids: 0..${this.numEmbeddings - 1}`,
+          );
+        }
+      }
     }
     return this.weight.indexSelect(0, indices);
   }

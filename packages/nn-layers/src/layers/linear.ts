@@ -1,6 +1,12 @@
 import { type Tensor, tensor } from '@mlblocks/autograd';
-import { ShapeError } from '@mlblocks/core-tensor';
-import { type InitOptions, kaimingUniform, uniform } from '../init/initializers.js';
+import { checkOptions, type OptionNames, ShapeError } from '@mlblocks/core-tensor';
+import {
+  INIT_OPTIONS,
+  type InitOptions,
+  initOptions,
+  kaimingUniform,
+  uniform,
+} from '../init/initializers.js';
 import { Module } from '../module/module.js';
 
 /** Options of `Linear`. */
@@ -8,6 +14,8 @@ export interface LinearOptions extends InitOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
 }
+
+const LINEAR_OPTIONS: OptionNames<LinearOptions> = { ...INIT_OPTIONS, bias: true };
 
 /**
  * The fully connected layer `y = x·Wᵀ + b` — the lesson's hypothesis `Wx + b`, applied to a batch
@@ -29,14 +37,16 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
-    this.weight = tensor(kaimingUniform([outFeatures, inFeatures], { ...options, a: Math.sqrt(5) }), {
+    checkOptions('Linear', options, LINEAR_OPTIONS);
+    const init = initOptions(options);
+    this.weight = tensor(kaimingUniform([outFeatures, inFeatures], { ...init, a: Math.sqrt(5) }), {
       requiresGrad: true,
     });
     const bound = 1 / Math.sqrt(inFeatures);
     this.bias =
       options.bias === false
         ? null
-        : tensor(uniform([outFeatures], -bound, bound, options), { requiresGrad: true });
+        : tensor(uniform([outFeatures], -bound, bound, init), { requiresGrad: true });
   }
 
   forward(x: Tensor): Tensor {

@@ -1,5 +1,13 @@
 import { noGrad, type Tensor, tensor } from '@mlblocks/autograd';
-import { type NDArray, ones, ShapeError, tidy, zeros } from '@mlblocks/core-tensor';
+import {
+  checkOptions,
+  type NDArray,
+  type OptionNames,
+  ones,
+  ShapeError,
+  tidy,
+  zeros,
+} from '@mlblocks/core-tensor';
 import { Module } from '../module/module.js';
 
 /** Options of the batch-norm layers. */
@@ -11,6 +19,8 @@ export interface BatchNormOptions {
   /** Learn a scale γ and shift β per channel (default true). */
   affine?: boolean;
 }
+
+const BATCH_NORM_OPTIONS: OptionNames<BatchNormOptions> = { eps: true, momentum: true, affine: true };
 
 /**
  * Batch normalisation over channel axis 1: y = γ·(x − μ)/√(σ² + ε) + β. In training mode μ and σ²
@@ -31,6 +41,7 @@ abstract class BatchNorm extends Module {
     private readonly ranks: readonly number[],
   ) {
     super();
+    checkOptions(new.target.name, options, BATCH_NORM_OPTIONS);
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
     const affine = options.affine ?? true;

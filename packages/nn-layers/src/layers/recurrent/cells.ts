@@ -1,6 +1,6 @@
 import { type Tensor, tensor } from '@mlblocks/autograd';
-import { ShapeError, ValueError, zeros } from '@mlblocks/core-tensor';
-import { type InitOptions, uniform } from '../../init/initializers.js';
+import { checkOptions, type OptionNames, ShapeError, ValueError, zeros } from '@mlblocks/core-tensor';
+import { INIT_OPTIONS, type InitOptions, initOptions, uniform } from '../../init/initializers.js';
 import { Module } from '../../module/module.js';
 import { affine, type CellWeights, gruStep, lstmStep, type RNNNonlinearity, rnnStep } from './functional.js';
 
@@ -15,6 +15,11 @@ export interface RNNCellOptions extends RecurrentCellOptions {
   /** `'tanh'` (default) or `'relu'`. */
   nonlinearity?: RNNNonlinearity;
 }
+
+/** @internal The names of `RecurrentCellOptions`. */
+export const CELL_OPTIONS: OptionNames<RecurrentCellOptions> = { ...INIT_OPTIONS, bias: true };
+/** @internal The names of `RNNCellOptions`. */
+export const RNN_CELL_OPTIONS: OptionNames<RNNCellOptions> = { ...CELL_OPTIONS, nonlinearity: true };
 
 export const fmt = (shape: readonly number[]): string => `[${shape.join(',')}]`;
 
@@ -40,8 +45,10 @@ export abstract class RecurrentCell extends Module implements CellWeights {
     /** Number of gates stacked in the weights (RNN 1, LSTM 4, GRU 3). */
     readonly gates: number,
     options: RecurrentCellOptions = {},
+    validOptions: OptionNames<RecurrentCellOptions> = CELL_OPTIONS,
   ) {
     super();
+    checkOptions(kind, options, validOptions);
     for (const [what, n] of [
       ['inputSize', inputSize],
       ['hiddenSize', hiddenSize],
@@ -50,7 +57,8 @@ export abstract class RecurrentCell extends Module implements CellWeights {
         throw new ValueError(kind, `${what} must be a positive integer, got ${n}`);
     }
     const bound = 1 / Math.sqrt(hiddenSize);
-    const param = (shape: number[]) => tensor(uniform(shape, -bound, bound, options), { requiresGrad: true });
+    const init = initOptions(options);
+    const param = (shape: number[]) => tensor(uniform(shape, -bound, bound, init), { requiresGrad: true });
     const rows = gates * hiddenSize;
     this.weightIh = param([rows, inputSize]);
     this.weightHh = param([rows, hiddenSize]);
@@ -124,7 +132,7 @@ export class RNNCell extends RecurrentCell {
   readonly nonlinearity: RNNNonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, options: RNNCellOptions = {}) {
-    super('RNNCell', inputSize, hiddenSize, 1, options);
+    super('RNNCell', inputSize, hiddenSize, 1, options, RNN_CELL_OPTIONS);
     this.nonlinearity = options.nonlinearity ?? 'tanh';
     if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') {
       throw new ValueError('RNNCell', `nonlinearity must be 'tanh' or 'relu', got '${this.nonlinearity}'`);

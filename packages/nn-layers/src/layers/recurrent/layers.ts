@@ -1,8 +1,16 @@
 import { concat, stack, type Tensor } from '@mlblocks/autograd';
-import { ShapeError, ValueError } from '@mlblocks/core-tensor';
+import { checkOptions, type OptionNames, ShapeError, ValueError } from '@mlblocks/core-tensor';
 import type { InitOptions } from '../../init/initializers.js';
 import { Module } from '../../module/module.js';
-import { fmt, GRUCell, LSTMCell, type RecurrentCell, RNNCell } from './cells.js';
+import {
+  CELL_OPTIONS,
+  fmt,
+  GRUCell,
+  LSTMCell,
+  type RecurrentCell,
+  type RecurrentCellOptions,
+  RNNCell,
+} from './cells.js';
 import type { RNNNonlinearity } from './functional.js';
 
 /** Options of `RNN`, `LSTM` and `GRU` (PyTorch's, in camelCase). */
@@ -23,6 +31,20 @@ export interface RecurrentLayerOptions extends InitOptions {
 export interface RNNOptions extends RecurrentLayerOptions {
   /** `'tanh'` (default) or `'relu'`. */
   nonlinearity?: RNNNonlinearity;
+}
+
+const LAYER_OPTIONS: OptionNames<RecurrentLayerOptions> = {
+  ...CELL_OPTIONS,
+  numLayers: true,
+  batchFirst: true,
+  dropout: true,
+  bidirectional: true,
+};
+const RNN_LAYER_OPTIONS: OptionNames<RNNOptions> = { ...LAYER_OPTIONS, nonlinearity: true };
+
+// What a layer's cells take of its options.
+function cellOptions(o: RecurrentLayerOptions): RecurrentCellOptions {
+  return { bias: o.bias, generator: o.generator, backend: o.backend };
 }
 
 /**
@@ -54,8 +76,10 @@ export abstract class RecurrentLayer<C extends RecurrentCell> extends Module {
     readonly hiddenSize: number,
     options: RecurrentLayerOptions,
     makeCell: (inputSize: number) => C,
+    validOptions: OptionNames<RecurrentLayerOptions> = LAYER_OPTIONS,
   ) {
     super();
+    checkOptions(kind, options, validOptions);
     const { numLayers = 1, bias = true, batchFirst = false, dropout = 0, bidirectional = false } = options;
     if (!Number.isInteger(numLayers) || numLayers < 1)
       throw new ValueError(kind, `numLayers must be a positive integer, got ${numLayers}`);
@@ -162,7 +186,15 @@ export abstract class RecurrentLayer<C extends RecurrentCell> extends Module {
  */
 export class RNN extends RecurrentLayer<RNNCell> {
   constructor(inputSize: number, hiddenSize: number, options: RNNOptions = {}) {
-    super('RNN', inputSize, hiddenSize, options, (size) => new RNNCell(size, hiddenSize, options));
+    super(
+      'RNN',
+      inputSize,
+      hiddenSize,
+      options,
+      (size) =>
+        new RNNCell(size, hiddenSize, { ...cellOptions(options), nonlinearity: options.nonlinearity }),
+      RNN_LAYER_OPTIONS,
+    );
   }
 
   /** `'tanh'` or `'relu'`. */
@@ -189,7 +221,13 @@ export class RNN extends RecurrentLayer<RNNCell> {
  */
 export class LSTM extends RecurrentLayer<LSTMCell> {
   constructor(inputSize: number, hiddenSize: number, options: RecurrentLayerOptions = {}) {
-    super('LSTM', inputSize, hiddenSize, options, (size) => new LSTMCell(size, hiddenSize, options));
+    super(
+      'LSTM',
+      inputSize,
+      hiddenSize,
+      options,
+      (size) => new LSTMCell(size, hiddenSize, cellOptions(options)),
+    );
   }
 
   forward(x: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
@@ -208,7 +246,13 @@ export class LSTM extends RecurrentLayer<LSTMCell> {
  */
 export class GRU extends RecurrentLayer<GRUCell> {
   constructor(inputSize: number, hiddenSize: number, options: RecurrentLayerOptions = {}) {
-    super('GRU', inputSize, hiddenSize, options, (size) => new GRUCell(size, hiddenSize, options));
+    super(
+      'GRU',
+      inputSize,
+      hiddenSize,
+      options,
+      (size) => new GRUCell(size, hiddenSize, cellOptions(options)),
+    );
   }
 
   forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {
