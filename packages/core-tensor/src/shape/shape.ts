@@ -32,14 +32,28 @@ export function isContiguous(shape: Shape, strides: readonly number[]): boolean 
   return true;
 }
 
-/** Validates a user-given shape (integers ≥ 0) and returns a copy. */
+/** The most elements an array may have (2³², a typed array's limit); zero-sized axes are left out. */
+export const MAX_ELEMENTS = 2 ** 32;
+
+/**
+ * Validates a user-given shape (integers ≥ 0 whose non-zero sizes multiply to at most
+ * `MAX_ELEMENTS`, so `[0, 1e300]` is refused like `[1e300]`) and returns a copy.
+ */
 export function checkShape(op: string, shape: readonly number[]): number[] {
   if (!Array.isArray(shape))
     throw new ValueError(op, `shape must be an array of integers, got ${String(shape)}`);
+  let elements = 1;
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
+    if (!Number.isSafeInteger(d) || d < 0) {
       throw new ValueError(op, `shape ${fmtShape(shape)} must hold non-negative integers`);
     }
+    if (d > 0) elements *= d;
+  }
+  if (elements > MAX_ELEMENTS) {
+    throw new ValueError(
+      op,
+      `shape ${fmtShape(shape)} asks for ${elements} elements (zero-sized axes aside); an array holds at most ${MAX_ELEMENTS}`,
+    );
   }
   return [...shape];
 }

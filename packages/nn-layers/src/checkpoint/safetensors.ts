@@ -1,4 +1,4 @@
-import { type DType, fromArray, type NDArray, type TypedArray } from '@mlblocks/core-tensor';
+import { checkOptions, type DType, fromArray, type NDArray, type TypedArray } from '@mlblocks/core-tensor';
 import { CheckpointFormatError } from '../errors.js';
 
 /**
@@ -13,6 +13,8 @@ import { CheckpointFormatError } from '../errors.js';
  */
 
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/** The most elements a tensor may declare (2³², a typed array's limit), zero-sized axes left out. */
+const MAX_ELEMENTS = 2 ** 32;
 
 // How each safetensors dtype is stored and what it becomes here.
 const WRITE_CODES: Record<DType, string> = {
@@ -84,6 +86,7 @@ export function deserializeSafetensors(
   bytes: Uint8Array,
   options: { backend?: string } = {},
 ): SafetensorsContent {
+  checkOptions('deserializeSafetensors', options, { backend: true });
   assertLittleEndian();
   const fail = (why: string) => new CheckpointFormatError('loadSafetensors', why);
   if (bytes.length < 8)
@@ -148,8 +151,17 @@ function validateEntry(name: string, info: unknown, fail: (why: string) => Error
       `tensor '${name}' has unsupported dtype ${JSON.stringify(o.dtype)}; supported: ${Object.keys(ELEMENT_BYTES).join(', ')}`,
     );
   }
-  if (!Array.isArray(o.shape) || !o.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw fail(`tensor '${name}' has an invalid shape ${JSON.stringify(o.shape)}`);
+  if (!Array.isArray(o.shape) || !o.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw fail(
+      `tensor '${name}' has an invalid shape ${JSON.stringify(o.shape)}; sizes must be non-negative integers`,
+    );
+  }
+  // an empty tensor still needs sizes an array could have: [0, 1e300] or [2^60, 0] are corrupt headers
+  const nonZero = (o.shape as number[]).reduce((n, d) => (d === 0 ? n : n * d), 1);
+  if (nonZero > MAX_ELEMENTS) {
+    throw fail(
+      `tensor '${name}' has shape ${JSON.stringify(o.shape)}, whose non-zero sizes multiply to more than ${MAX_ELEMENTS} elements (the largest typed array)`,
+    );
   }
   const offsets = o.data_offsets;
   if (

@@ -1,5 +1,5 @@
 import { noGrad, Tensor } from '@mlblocks/autograd';
-import { NDArray, ShapeError } from '@mlblocks/core-tensor';
+import { canCastLosslessly, DTypeError, NDArray, ShapeError } from '@mlblocks/core-tensor';
 import { StateDictError } from '../errors.js';
 
 /** A model's persistent state: parameters and buffers by dotted name (`'fc1.weight'`). */
@@ -115,40 +115,57 @@ export abstract class Module {
   }
 
   /**
-   * Copies values from `state` into the parameters and buffers, in place. Checks everything
-   * before writing anything: with `strict` (default), missing and unexpected keys are errors;
-   * shapes must always match. Returns the keys that were skipped (non-strict).
+   * Copies values from `state` into the parameters and buffers, in place — all or nothing: every
+   * entry is checked (keys; shapes; dtypes, which must convert without loss as in `assign`; arrays
+   * not disposed) and moved to the model's backend before the first value is written, so a
+   * rejected state dict leaves the model untouched. With `strict` (default), missing and
+   * unexpected keys are errors. Returns the keys that were skipped (non-strict).
+   *
+   * @throws {StateDictError} on missing or unexpected keys (strict), or an entry that is not a live
+   * `NDArray`; {ShapeError} or {DTypeError} naming the model, the key, what the checkpoint holds
+   * and what the model expects.
+   *
+   * @example
+   * model.loadStateDict(other.stateDict()); // copies every parameter and buffer
    */
   loadStateDict(
     state: ReadonlyMap<string, NDArray>,
     strict = true,
   ): { missing: string[]; unexpected: string[] } {
+    const op = 'loadStateDict';
     const own = this.stateDict();
     const missing = [...own.keys()].filter((k) => !state.has(k));
     const unexpected = [...state.keys()].filter((k) => !own.has(k));
     const modelName = this.constructor.name;
     if (strict && (missing.length > 0 || unexpected.length > 0)) {
       throw new StateDictError(
-        'loadStateDict',
+        op,
         `${modelName}: ${missing.length ? `missing keys [${missing.join(', ')}]` : ''}${missing.length && unexpected.length ? '; ' : ''}${unexpected.length ? `unexpected keys [${unexpected.join(', ')}]` : ''}`,
       );
     }
+    const pairs: [target: NDArray, source: NDArray][] = [];
     for (const [name, target] of own) {
       const source = state.get(name);
-      if (source && (source.rank !== target.rank || source.shape.some((d, i) => d !== target.shape[i]))) {
-        throw new ShapeError(
-          'loadStateDict',
-          `${modelName}.${name}: checkpoint has shape [${source.shape.join(',')}] but the model expects [${target.shape.join(',')}]`,
-        );
-      }
+      if (source === undefined) continue;
+      checkEntry(op, `${modelName}.${name}`, source, target);
+      pairs.push([target, source]);
     }
-    noGrad(() => {
-      for (const [name, target] of own) {
-        const source = state.get(name);
-        if (source)
-          target.assign(source.backend === target.backend ? source : source.to(target.backend.name));
+    // transfers can fail too (a backend that cannot read back synchronously): all before any write
+    const moved: NDArray[] = [];
+    try {
+      for (const [target, source] of pairs) {
+        moved.push(source.backend === target.backend ? source : source.to(target.backend.name));
       }
-    });
+      noGrad(() => {
+        pairs.forEach(([target], i) => {
+          target.assign(moved[i]!);
+        });
+      });
+    } finally {
+      moved.forEach((m, i) => {
+        if (m !== pairs[i]![1]) m.dispose();
+      });
+    }
     return { missing, unexpected };
   }
 
@@ -183,6 +200,33 @@ export abstract class Module {
       else self[key] = move(value);
     }
   }
+}
+
+// One state-dict entry against the array it would overwrite: what would make `assign` fail.
+function checkEntry(op: string, where: string, source: unknown, target: NDArray): void {
+  if (!(source instanceof NDArray)) {
+    throw new StateDictError(op, `${where}: expected an NDArray, got ${describeValue(source)}`);
+  }
+  if (source.isDisposed) throw new StateDictError(op, `${where}: the state dict's array was disposed`);
+  if (target.isDisposed) throw new StateDictError(op, `${where}: the model's own array was disposed`);
+  if (source.rank !== target.rank || source.shape.some((d, i) => d !== target.shape[i])) {
+    throw new ShapeError(
+      op,
+      `${where}: checkpoint has shape [${source.shape.join(',')}] but the model expects [${target.shape.join(',')}]`,
+    );
+  }
+  if (!canCastLosslessly(source.dtype, target.dtype)) {
+    throw new DTypeError(
+      op,
+      `${where}: checkpoint has dtype ${source.dtype} but the model's ${target.dtype} array cannot hold it without loss; cast it first (e.g. array.cast('${target.dtype}'))`,
+    );
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
+  return typeof value;
 }
 
 function join(prefix: string, name: string): string {
