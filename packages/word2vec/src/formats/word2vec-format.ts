@@ -24,18 +24,51 @@ function checkWord(word: string, op: string): void {
   }
 }
 
-/** The shortest decimal digits and exponent that read back to the float32 `v` (v finite, not 0). */
+/**
+ * The shortest decimal digits and exponent that read back to the float32 `v` (v finite, > 0); when
+ * two such digit strings are equally close to `v`, the even one (numpy's Dragon4 rounds half to
+ * even; JavaScript's toExponential rounds half up).
+ */
 function shortestDigits(v: number): { digits: string; exponent: number } {
-  for (let p = 1; p < 9; p++) {
+  for (let p = 1; p <= 9; p++) {
     const text = v.toExponential(p - 1);
-    if (Math.fround(Number(text)) === v) return parseExponential(text);
+    if (p < 9 && Math.fround(Number(text)) !== v) continue;
+    const { digits, exponent } = parseExponential(text);
+    const last = Number(digits[digits.length - 1]);
+    if (last % 2 === 1 && digits.length > 1) {
+      const lower = (BigInt(digits) - 1n).toString();
+      const scale = exponent - p + 1;
+      if (lower.length === digits.length && isHalfway(v, BigInt(digits), scale)) {
+        const alternative = `${lower[0]}.${lower.slice(1)}e${exponent}`;
+        if (Math.fround(Number(alternative)) === v) return { digits: lower, exponent };
+      }
+    }
+    return { digits, exponent };
   }
-  return parseExponential(v.toExponential(8));
+  throw new Error('unreachable: 9 digits always identify a float32');
 }
 
 function parseExponential(text: string): { digits: string; exponent: number } {
   const [mantissa, exponent] = text.split('e') as [string, string];
   return { digits: mantissa.replace('-', '').replace('.', ''), exponent: Number(exponent) };
+}
+
+/** Whether `v` lies exactly halfway between `(digits − 1)·10^scale` and `digits·10^scale`. */
+function isHalfway(v: number, digits: bigint, scale: number): boolean {
+  // v = m · 2^k exactly, from its float64 bits (v > 0, finite)
+  const bits = new DataView(new Float64Array([v]).buffer).getBigUint64(0, true);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  const m = biased === 0 ? fraction : fraction | (1n << 52n);
+  const k = (biased === 0 ? 1 : biased) - 1075;
+  // 2·m·2^k = (2·digits − 1)·10^scale ?
+  let left = 2n * m;
+  let right = 2n * digits - 1n;
+  if (k >= 0) left <<= BigInt(k);
+  else right <<= BigInt(-k);
+  if (scale >= 0) right *= 10n ** BigInt(scale);
+  else left *= 10n ** BigInt(-scale);
+  return left === right;
 }
 
 /**

@@ -91,7 +91,10 @@ export interface TeachingOptions {
   epochs?: number;
   /** Learning rate of plain SGD on the summed batch loss (default 0.025), decayed linearly to 1e-4 of it. */
   lr?: number;
-  /** Examples (input, target) per step (default 64). */
+  /**
+   * Examples (input, target) per step (default 16). The loss is summed, as word2vec's per-example
+   * updates are: a row used m times in a batch moves m·lr, so large batches on a small vocabulary diverge.
+   */
   batchSize?: number;
   seed?: number;
 }
@@ -114,7 +117,7 @@ export interface TeachingResult {
  * const { vectors, losses } = trainSkipGramTeaching(corpus, { dim: 20, epochs: 3 });
  */
 export function trainSkipGramTeaching(corpus: TrainingCorpus, options: TeachingOptions = {}): TeachingResult {
-  const { dim = 50, window = 5, negative = 5, sample = 1e-3, epochs = 5, batchSize = 64, seed = 1 } = options;
+  const { dim = 50, window = 5, negative = 5, sample = 1e-3, epochs = 5, batchSize = 16, seed = 1 } = options;
   const lr0 = options.lr ?? 0.025;
   const { vocabulary, ids, starts } = corpus;
   const model = new SkipGramModel(vocabulary.size, dim, { seed });
