@@ -2,7 +2,8 @@
 // and one CNN training step (batch 64, 3×3 convs 1→32→64 on 28×28) on this backend, our CPU
 // backend and TensorFlow.js's webgpu / wasm / cpu backends — one run, as ratios against ours.
 // Run: pnpm bench (in packages/kernels-webgpu). BENCH_SIZES, BENCH_NO_TFJS=1, BENCH_NO_CNN=1 trim
-// it; BENCH_MATMUL_KERNEL=tiled|registers picks our matmul kernel. No thresholds: a measurement.
+// it; BENCH_MATMUL_KERNEL=tiled|registers picks our matmul kernel; BENCH_COMPOSED=1 runs convolution
+// and pooling composed from gather + matmul (as before the window kernels). No thresholds: a measurement.
 import { cpus } from 'node:os';
 import {
   columnsOf,
@@ -15,6 +16,7 @@ import {
   tfjsRunner,
 } from '@mlblocks/bench-kit';
 import { registerBackend } from '@mlblocks/core-tensor';
+import type { WebGPUBackend } from '@mlblocks/kernels-webgpu';
 import { createNodeWebGPUBackend } from '@mlblocks/kernels-webgpu/node';
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp'; // Dawn needs it
@@ -24,20 +26,59 @@ const plan: Plan = {
   cnn: !process.env.BENCH_NO_CNN,
 };
 
+/** Per-step engine work of one training workload: each step ends in exactly one readback (the loss). */
+interface StepCounts {
+  dispatches: number;
+  submits: number;
+}
+
+/**
+ * Wraps the webgpu runner so its MLP and CNN workloads also report dispatches and submits per
+ * training step: the engine's totals over the whole workload (warm-up included; every step does
+ * the same work) divided by its readbacks, one per step.
+ */
+function counting(runner: Runner, backend: WebGPUBackend, into: Map<string, StepCounts>): Runner {
+  const measure = async (what: string, run: () => Promise<number>) => {
+    const c = backend.engine.counts;
+    const before = { ...c };
+    const result = await run();
+    const steps = c.reads - before.reads;
+    into.set(what, {
+      dispatches: (c.dispatches - before.dispatches) / steps,
+      submits: (c.submits - before.submits) / steps,
+    });
+    return result;
+  };
+  return {
+    name: runner.name,
+    matmul: (n) => runner.matmul(n),
+    mlp: () => measure('MLP', () => runner.mlp()),
+    cnn: () => measure('CNN', () => runner.cnn()),
+  };
+}
+
 async function main() {
   console.log(
     `kernels-webgpu bench · Node ${process.version} · ${cpus()[0]?.model} (${cpus().length} cores)`,
   );
   let gpu: GPU | null = null;
   const runners: Runner[] = [];
+  const perStep = new Map<string, StepCounts>();
   try {
     const backend = await createNodeWebGPUBackend();
     registerBackend('webgpu', backend);
     gpu = backend.gpu;
+    if (process.env.BENCH_COMPOSED) {
+      // the NDArray layer's im2col composition (gather + matmul + scatter-add) instead of the
+      // window kernels: what this backend ran before it had them
+      const methods = ['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'maxPool2d'];
+      for (const m of methods) Object.defineProperty(backend, m, { value: undefined });
+      console.log('window kernels: off (composed from gather + matmul)');
+    }
     const kernel = process.env.BENCH_MATMUL_KERNEL; // compare the two matmul kernels on one adapter
     if (kernel === 'tiled' || kernel === 'registers') backend.engine.matmulKernel = kernel;
     console.log(`adapter: ${backend.adapterDescription} · matmul kernel: ${backend.engine.matmulKernel}`);
-    runners.push(mlblocksRunner('webgpu', 'mlblocks webgpu'));
+    runners.push(counting(mlblocksRunner('webgpu', 'mlblocks webgpu'), backend, perStep));
   } catch (error) {
     console.log(`adapter: none (${(error as Error).message})`);
   }
@@ -54,6 +95,12 @@ async function main() {
     `(n×) = ${runners[0]!.name}'s throughput ÷ that row's. MLP = forward + backward + SGD step of 784-256-10` +
       ' at batch 128; CNN = the same for conv3×3(1→32) ReLU conv3×3(32→64) ReLU maxpool2 linear(9216→10) at batch 64.',
   );
+  for (const [what, c] of perStep) {
+    const round = (v: number) => (Number.isInteger(v) ? `${v}` : v.toFixed(1));
+    console.log(
+      `mlblocks webgpu ${what} step: ${round(c.dispatches)} dispatches, ${round(c.submits)} submits per step`,
+    );
+  }
   process.exit(0);
 }
 

@@ -1,8 +1,10 @@
 import {
   type Backend,
+  BackendError,
   type BackendMemory,
   type BinaryOp,
   binaryResultDType,
+  type ConvGeometry,
   contiguousStrides,
   type DType,
   isContiguous,
@@ -13,13 +15,16 @@ import {
   sizeOf,
   type TypedArray,
   type UnaryOp,
+  type WindowGeometry,
 } from '@mlblocks/core-tensor';
 import { isSoftwareAdapter } from './adapter.js';
 import { fromGpuWords, GPU_ELEMENT_BYTES, toGpuWords, wgslType } from './engine/dtypes.js';
 import { Engine } from './engine/engine.js';
+import * as conv from './kernels/conv.js';
 import * as ew from './kernels/elementwise.js';
 import * as ix from './kernels/indexing.js';
 import { matmul } from './kernels/matmul.js';
+import { maxPool2d } from './kernels/pool.js';
 import { reduceRows, softmaxRows } from './kernels/reduce.js';
 import { bufferOf, GpuStorage } from './storage.js';
 
@@ -178,6 +183,41 @@ export class WebGPUBackend implements Backend {
     return this.softmaxRows(x, true);
   }
 
+  // ── window kernels (contiguous NCHW float32 views, any offset) ──────────────────────────
+  conv2d(x: StridedView, w: StridedView, g: ConvGeometry): Storage {
+    float32Only('conv2d', x, w);
+    const out = this.fresh('float32', g.batch * g.outChannels * g.output[0] * g.output[1]);
+    conv.conv2d(this.engine, x, w, g, out.buffer);
+    return out;
+  }
+
+  conv2dInputGrad(dy: StridedView, w: StridedView, g: ConvGeometry): Storage {
+    float32Only('conv2dInputGrad', dy, w);
+    const out = this.fresh('float32', g.batch * g.inChannels * g.input[0] * g.input[1]);
+    conv.conv2dInputGrad(this.engine, dy, w, g, out.buffer);
+    return out;
+  }
+
+  conv2dWeightGrad(x: StridedView, dy: StridedView, g: ConvGeometry): Storage {
+    float32Only('conv2dWeightGrad', x, dy);
+    const size = g.outChannels * (g.inChannels / g.groups) * g.kernel[0] * g.kernel[1];
+    // an empty batch sums nothing: zeros
+    if (g.batch === 0) return this.alloc('float32', size);
+    const out = this.fresh('float32', size);
+    conv.conv2dWeightGrad(this.engine, x, dy, g, out.buffer);
+    return out;
+  }
+
+  maxPool2d(x: StridedView, g: WindowGeometry): [Storage, Storage] {
+    float32Only('maxPool2d', x);
+    const planes = x.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+    const size = planes * g.output[0] * g.output[1];
+    const values = this.fresh('float32', size);
+    const indices = this.fresh('int32', size);
+    maxPool2d(this.engine, x, planes, g, values.buffer, indices.buffer);
+    return [values, indices];
+  }
+
   /** Submits all recorded work. */
   flush(): void {
     this.engine.flush();
@@ -217,5 +257,14 @@ export class WebGPUBackend implements Backend {
     this.liveBuffers++;
     this.liveBytes += size * GPU_ELEMENT_BYTES;
     return new GpuStorage(this, dtype, size, buffer);
+  }
+}
+
+/** The window kernels compute in float32 (WGSL has no float64): anything else is a typed error. */
+function float32Only(op: string, ...views: StridedView[]): void {
+  for (const v of views) {
+    wgslType(op, v.storage.dtype); // float64: names WGSL's missing 64-bit floats
+    if (v.storage.dtype !== 'float32')
+      throw new BackendError(op, `the WebGPU ${op} kernel takes float32 inputs, got ${v.storage.dtype}`);
   }
 }

@@ -12,6 +12,16 @@ const COPY_SRC = 0x0004;
 const COPY_DST = 0x0008;
 const MAP_READ = 0x0001;
 
+/** Running totals of what the engine sent to the device (see {@link Engine.counts}). */
+export interface EngineCounts {
+  /** Compute dispatches recorded. */
+  dispatches: number;
+  /** Command buffers submitted to the queue. */
+  submits: number;
+  /** Readbacks (each waits for the device). */
+  reads: number;
+}
+
 /** A compiled kernel: its pipeline and a readable name for errors. */
 export interface Kernel {
   name: string;
@@ -44,6 +54,18 @@ export class Engine {
    * (2,666 vs 1,705 GFLOP/s at n = 2048), so it is the default; switch per adapter here.
    */
   matmulKernel: 'registers' | 'tiled' = 'registers';
+  /**
+   * The fewest invocations a convolution's weight gradient should run: below it, the sum over
+   * N·Ho·Wo positions is split among more invocations (partial sums, then one more dispatch
+   * adds them). A CPU-backed adapter needs a few workgroups per core; a GPU needs tens of
+   * thousands of invocations (the backend sets it from the adapter).
+   */
+  convSplitTarget = 2048;
+  /**
+   * Dispatches, submits and readbacks so far: the bench divides them by the training steps it
+   * ran (one readback each) to print the per-step cost that per-dispatch overhead multiplies.
+   */
+  readonly counts: EngineCounts = { dispatches: 0, submits: 0, reads: 0 };
 
   constructor(readonly device: GPUDevice) {
     this.pool = new BufferPool(device, STORAGE | COPY_SRC | COPY_DST, (b) => this.retired.push(b));
@@ -127,6 +149,7 @@ export class Engine {
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(x, y, z);
     pass.end();
+    this.counts.dispatches++;
     if (++this.pending >= MAX_PENDING) this.flush();
   }
 
@@ -140,6 +163,7 @@ export class Engine {
   flush(): void {
     if (this.encoder) {
       this.device.queue.submit([this.encoder.finish()]);
+      this.counts.submits++;
       this.encoder = null;
       this.pending = 0;
     }
@@ -154,6 +178,7 @@ export class Engine {
     const staging = this.device.createBuffer({ size, usage: MAP_READ | COPY_DST });
     this.encoder ??= this.device.createCommandEncoder();
     this.encoder.copyBufferToBuffer(buffer, 0, staging, 0, size);
+    this.counts.reads++;
     this.flush();
     try {
       await staging.mapAsync(0x0001);
