@@ -5,6 +5,8 @@
 // never sees a partial tile. Every output element sums its K products in the same order whatever
 // the tile it lands in, so splitting rows or columns across threads gives bit-identical results.
 import { MR, micro, NR } from './microkernel.gen';
+import { B_DGRAD, B_IM2COL, B_IM2COL_T } from './ops.gen';
+import { packDgrad, packIm2col, packIm2colT } from './window';
 
 const KC = 256;
 const MC = 64;
@@ -73,7 +75,9 @@ function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, pa: usize): void 
 }
 
 /**
- * c[M×N] (row stride ldc elements) = a[M×K] · b[K×N], with a and b at any element strides.
+ * c[M×N] (row stride ldc elements) = (accumulate ? c : 0) + a[M×K] · b[K×N], with a at any element
+ * strides and b a strided matrix (`bKind` B_STRIDED: b, brs, bcs) or one that a window descriptor
+ * at `b` describes (B_IM2COL, B_IM2COL_T, B_DGRAD, whose columns start at `bCol0`: see window.ts).
  * `scratch` must hold gemmScratchBytes() bytes, 16-byte aligned.
  */
 export function sgemm(
@@ -83,16 +87,20 @@ export function sgemm(
   a: usize,
   ars: i32,
   acs: i32,
+  bKind: i32,
   b: usize,
   brs: i32,
   bcs: i32,
   c: usize,
   ldc: i32,
+  accumulate: bool,
+  bCol0: i32,
   scratch: usize,
 ): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
-    for (let i = 0; i < M; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>N) << 2);
+    if (!accumulate)
+      for (let i = 0; i < M; i++) memory.fill(c + ((<usize>(i * ldc)) << 2), 0, (<usize>N) << 2);
     return;
   }
   const pb = scratch;
@@ -103,8 +111,11 @@ export function sgemm(
     const nc = min(NC, N - jc);
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
-      const accumulate = pc > 0;
-      packB(kc, nc, b + ((<usize>(pc * brs + jc * bcs)) << 2), brs, bcs, pb);
+      const add = accumulate || pc > 0;
+      if (bKind === B_IM2COL) packIm2col(kc, nc, pc, bCol0 + jc, b, pb);
+      else if (bKind === B_IM2COL_T) packIm2colT(kc, nc, pc, bCol0 + jc, b, pb);
+      else if (bKind === B_DGRAD) packDgrad(kc, nc, pc, bCol0 + jc, b, pb);
+      else packB(kc, nc, b + ((<usize>(pc * brs + jc * bcs)) << 2), brs, bcs, pb);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(mc, kc, a + ((<usize>(ic * ars + pc * acs)) << 2), ars, acs, pa);
@@ -116,14 +127,14 @@ export function sgemm(
             const ap = pa + ((<usize>(ir * kc)) << 4);
             const cp = c + <usize>(ic + ir) * ldcBytes + ((<usize>(jc + jr)) << 2);
             if (mr === MR && nr === NR) {
-              micro(kc, ap, bp, cp, ldcBytes, accumulate);
+              micro(kc, ap, bp, cp, ldcBytes, add);
             } else {
               micro(kc, ap, bp, tile, NR << 2, false);
               for (let i = 0; i < mr; i++) {
                 for (let j = 0; j < nr; j++) {
                   const t = load<f32>(tile + ((<usize>(i * NR + j)) << 2));
                   const p = cp + <usize>i * ldcBytes + ((<usize>j) << 2);
-                  store<f32>(p, accumulate ? load<f32>(p) + t : t);
+                  store<f32>(p, add ? load<f32>(p) + t : t);
                 }
               }
             }
@@ -134,13 +145,16 @@ export function sgemm(
   }
 }
 
+/** int32 fields of one call in an sgemm list. */
+const CALL_INTS = 14;
+
 /**
- * Runs `count` sgemm calls described at `list` (11 int32 each: M, N, K, a, ars, acs, b, brs, bcs, c,
- * ldc): one thread's share of a (batched) matmul.
+ * Runs `count` sgemm calls described at `list` (14 int32 each: M, N, K, a, ars, acs, bKind, b, brs,
+ * bcs, c, ldc, accumulate, bCol0): one thread's share of a (batched) matmul or convolution.
  */
 export function sgemm_list(count: i32, list: usize, scratch: usize): void {
   for (let t = 0; t < count; t++) {
-    const p = list + <usize>t * 44;
+    const p = list + <usize>(t * CALL_INTS * 4);
     sgemm(
       load<i32>(p),
       load<i32>(p, 4),
@@ -148,11 +162,14 @@ export function sgemm_list(count: i32, list: usize, scratch: usize): void {
       load<u32>(p, 12),
       load<i32>(p, 16),
       load<i32>(p, 20),
-      load<u32>(p, 24),
-      load<i32>(p, 28),
+      load<i32>(p, 24),
+      load<u32>(p, 28),
       load<i32>(p, 32),
-      load<u32>(p, 36),
-      load<i32>(p, 40),
+      load<i32>(p, 36),
+      load<u32>(p, 40),
+      load<i32>(p, 44),
+      load<i32>(p, 48) !== 0,
+      load<i32>(p, 52),
       scratch,
     );
   }

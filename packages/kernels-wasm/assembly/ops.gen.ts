@@ -40,3 +40,9 @@ export const REDUCE_MAX: i32 = 2;
 export const REDUCE_MIN: i32 = 3;
 export const REDUCE_ARGMAX: i32 = 4;
 export const REDUCE_ARGMIN: i32 = 5;
+
+// How an sgemm call’s B operand is stored (scripts/kernel-table.ts, B_OPERAND_KINDS).
+export const B_STRIDED: i32 = 0;
+export const B_IM2COL: i32 = 1;
+export const B_IM2COL_T: i32 = 2;
+export const B_DGRAD: i32 = 3;

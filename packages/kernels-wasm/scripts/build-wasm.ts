@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { generateKernelSources, hostOpCodes } from './generate-kernels.js';
+import { B_OPERAND_KINDS } from './kernel-table.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = `${root}src/engine/wasm-binary.gen.ts`;
@@ -98,6 +99,8 @@ export async function buildWasm({ force = false }: { force?: boolean } = {}): Pr
     '  binary: Partial<Record<BinaryOp, number>>;',
     '  reduce: Partial<Record<ReduceOp, number>>;',
     `} = ${JSON.stringify(hostOpCodes())};`,
+    '/** The code of each kind of sgemm B operand (assembly/window.ts). */',
+    `export const B_OPERAND_CODES = ${JSON.stringify(Object.fromEntries(B_OPERAND_KINDS.map((k, i) => [k, i])))} as const;`,
   ];
   for (const [name, variant] of Object.entries(VARIANTS)) {
     const bytes = await compile(variant);

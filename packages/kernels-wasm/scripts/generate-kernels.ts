@@ -17,6 +17,7 @@ import {
   type UnaryOp,
 } from '@mlblocks/core-tensor';
 import {
+  B_OPERAND_KINDS,
   BINARY_KERNELS,
   type ElementwiseKernel,
   type KernelRow,
@@ -75,6 +76,13 @@ function opConstants(): string {
       lines.push(`export const ${constantName(family, op)}: i32 = ${code};`);
     });
   }
+  lines.push(
+    '',
+    '// How an sgemm call\u2019s B operand is stored (scripts/kernel-table.ts, B_OPERAND_KINDS).',
+  );
+  B_OPERAND_KINDS.forEach((kind, code) => {
+    lines.push(`export const B_${kind.replaceAll(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}: i32 = ${code};`);
+  });
   return `${lines.join('\n')}\n`;
 }
 

@@ -78,3 +78,10 @@ export const REDUCE_KERNELS: Record<ReduceOp, 'wasm' | 'cpu'> = {
   argmax: 'wasm',
   argmin: 'wasm',
 };
+
+/**
+ * How an sgemm call's B operand is stored (assembly/window.ts): a strided matrix, or a matrix a
+ * convolution's window descriptor describes and the packing gathers from the image. Emitted as
+ * the B_* constants of assembly/ops.gen.ts; the host takes a kind's code from its index here.
+ */
+export const B_OPERAND_KINDS = ['strided', 'im2col', 'im2colT', 'dgrad'] as const;

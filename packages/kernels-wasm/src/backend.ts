@@ -4,6 +4,8 @@ import {
   type BinaryOp,
   binaryResultDType,
   bytesPerElement,
+  type ConvGeometry,
+  type CpuBackend,
   contiguousStrides,
   type DType,
   isContiguous,
@@ -14,6 +16,7 @@ import {
   sizeOf,
   type TypedArray,
   type UnaryOp,
+  type WindowGeometry,
 } from '@mlblocks/core-tensor';
 import { Allocator } from './engine/allocator.js';
 import { type Heap, shiftOf } from './engine/heap.js';
@@ -21,6 +24,7 @@ import type { KernelExports } from './engine/module.js';
 import { OP_CODES } from './engine/wasm-binary.gen.js';
 import { Fallback } from './kernels/fallback.js';
 import type { Gemm } from './kernels/gemm.js';
+import { WindowKernels } from './kernels/window.js';
 import { addressOf, WasmStorage } from './storage.js';
 
 /** How the backend was set up (see {@link createWasmBackend}). */
@@ -44,6 +48,7 @@ export interface WasmBackendInfo {
  */
 export class WasmBackend implements Backend {
   private readonly fallback: Fallback;
+  private readonly window: WindowKernels;
   private liveBuffers = 0;
   private liveBytes = 0;
   private scratch = new Map<number, number>();
@@ -58,6 +63,7 @@ export class WasmBackend implements Backend {
     readonly info: WasmBackendInfo,
   ) {
     this.fallback = new Fallback(heap);
+    this.window = new WindowKernels(heap, k, gemm);
   }
 
   // ── memory ──────────────────────────────────────────────────────────────────────────────
@@ -278,15 +284,63 @@ export class WasmBackend implements Backend {
     return this.softmaxOf(x, false);
   }
 
+  conv2d(x: StridedView, w: StridedView, g: ConvGeometry): Storage {
+    if (x.storage.dtype !== 'float32') return this.onCpu([x, w], (cpu, [a, b]) => cpu.conv2d(a!, b!, g));
+    const out = this.allocRaw('float32', g.batch * g.outChannels * g.output[0] * g.output[1]);
+    if (out.size > 0) this.window.conv2d(x, w, g, out.ptr);
+    return out;
+  }
+
+  conv2dInputGrad(dy: StridedView, w: StridedView, g: ConvGeometry): Storage {
+    if (dy.storage.dtype !== 'float32')
+      return this.onCpu([dy, w], (cpu, [a, b]) => cpu.conv2dInputGrad(a!, b!, g));
+    const out = this.allocRaw('float32', g.batch * g.inChannels * g.input[0] * g.input[1]);
+    if (out.size > 0) this.window.conv2dInputGrad(dy, w, g, out.ptr);
+    return out;
+  }
+
+  conv2dWeightGrad(x: StridedView, dy: StridedView, g: ConvGeometry): Storage {
+    if (x.storage.dtype !== 'float32')
+      return this.onCpu([x, dy], (cpu, [a, b]) => cpu.conv2dWeightGrad(a!, b!, g));
+    const size = g.outChannels * (g.inChannels / g.groups) * g.kernel[0] * g.kernel[1];
+    // no image: the sum over images is empty
+    if (g.batch === 0) return this.alloc('float32', size);
+    const out = this.allocRaw('float32', size);
+    if (out.size > 0) this.window.conv2dWeightGrad(x, dy, g, out.ptr);
+    return out;
+  }
+
+  maxPool2d(x: StridedView, g: WindowGeometry): [Storage, Storage] {
+    if (x.storage.dtype !== 'float32') {
+      const [values, indices] = this.onCpuAll([x], (cpu, [v]) => cpu.maxPool2d(v!, g));
+      return [values!, indices!];
+    }
+    const planes = sizeOf(x.shape) / (g.input[0] * g.input[1]);
+    const values = this.allocRaw('float32', planes * g.output[0] * g.output[1]);
+    const indices = this.allocRaw('int32', values.size);
+    if (values.size > 0) this.window.maxPool2d(x, g, planes, values.ptr, indices.ptr);
+    return [values, indices];
+  }
+
   dispose(): void {
     this.gemm.dispose();
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────
   /** Runs `f` on the CPU reference backend (see `kernels/fallback.ts`) and moves its result into wasm memory. */
-  private onCpu(views: readonly StridedView[], f: Parameters<Fallback['run']>[1]): WasmStorage {
-    const { dtype, data } = this.fallback.run(views, f);
-    return this.upload(dtype, data);
+  private onCpu(
+    views: readonly StridedView[],
+    f: (cpu: CpuBackend, views: StridedView[]) => Storage,
+  ): WasmStorage {
+    return this.onCpuAll(views, f)[0]!;
+  }
+
+  /** The same, for kernels with several results. */
+  private onCpuAll(
+    views: readonly StridedView[],
+    f: (cpu: CpuBackend, views: StridedView[]) => Storage | readonly Storage[],
+  ): WasmStorage[] {
+    return this.fallback.run(views, f).map(({ dtype, data }) => this.upload(dtype, data));
   }
 
   private softmaxOf(x: StridedView, log: boolean): Storage {

@@ -7,7 +7,16 @@
 // float64 like the CPU, and everything else (float64, integer arithmetic) runs the CPU kernels.
 
 import { describeConformance } from '@mlblocks/backend-conformance';
-import { Generator, memory, type NDArray, randn, tidy } from '@mlblocks/core-tensor';
+import {
+  conv2d,
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  Generator,
+  memory,
+  type NDArray,
+  randn,
+  tidy,
+} from '@mlblocks/core-tensor';
 import { describe, expect, it } from 'vitest';
 import { wasm, wasm2 } from './backends.js';
 
@@ -30,6 +39,25 @@ describe(`wasm backend (relaxed SIMD: ${wasm.info.relaxedSimd})`, () => {
       expect(two).toEqual(one);
     }
     expect(wasm2.info.threads).toBe(2);
+  });
+
+  it('1 and 2 threads give bit-identical convolutions and gradients (calls split by image, by rows, by columns)', () => {
+    for (const [xs, ws, o] of [
+      [[4, 8, 12, 12], [16, 8, 3, 3], { padding: 1 }],
+      [[1, 3, 20, 20], [6, 3, 5, 5], { stride: 2 }],
+      [[1, 2, 9, 9], [3, 2, 3, 3], { dilation: 2 }],
+    ] as const) {
+      const [x, w] = [rn(...xs), rn(...ws)];
+      const run = (backend: string) => {
+        const [xb, wb] = [x.to(backend), w.to(backend)];
+        const y = conv2d(xb, wb, o);
+        const dy = y.mul(0.5).add(1);
+        const dx = conv2dInputGrad(dy, wb, [xs[2], xs[3]], o);
+        const dw = conv2dWeightGrad(xb, dy, [ws[2], ws[3]], o);
+        return [y, dx, dw].map((a) => [...a.dataSync()]);
+      };
+      expect(run('wasm2')).toEqual(run('wasm'));
+    }
   });
 
   it('memory: a tidy loop holds live buffers and the wasm heap flat; out of memory is a typed error', async () => {

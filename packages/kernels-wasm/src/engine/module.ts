@@ -61,6 +61,17 @@ export interface KernelExports {
     acc: number,
   ): void;
   softmax_rows_f32(log: number, rows: number, n: number, x: number, out: number): void;
+  conv_weights_t(
+    src: number,
+    dst: number,
+    groups: number,
+    cout: number,
+    cin: number,
+    kh: number,
+    kw: number,
+    flip: boolean,
+  ): void;
+  max_pool_f32(planes: number, window: number, x: number, out: number, idx: number): void;
   unary_f32(op: number, rank: number, meta: number, offs: number, x: number, out: number): void;
   binary_f32(
     op: number,

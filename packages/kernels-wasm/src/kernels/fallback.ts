@@ -20,11 +20,11 @@ export class Fallback {
 
   constructor(private readonly heap: Heap) {}
 
-  /** Runs `f` on CPU copies of `views`; returns the result's dtype and elements. */
+  /** Runs `f` on CPU copies of `views`; returns each result's dtype and elements. */
   run(
     views: readonly StridedView[],
-    f: (cpu: CpuBackend, views: StridedView[]) => Storage,
-  ): { dtype: DType; data: TypedArray } {
+    f: (cpu: CpuBackend, views: StridedView[]) => Storage | readonly Storage[],
+  ): { dtype: DType; data: TypedArray }[] {
     const temps: Storage[] = [];
     const cpuViews = views.map((v) => {
       const s = v.storage as WasmStorage;
@@ -33,10 +33,12 @@ export class Fallback {
       return { storage: copy, shape: v.shape, strides: v.strides, offset: v.offset };
     });
     try {
-      const result = f(this.cpu, cpuViews);
-      const data = this.cpu.readSync(result);
-      this.cpu.free(result);
-      return { dtype: result.dtype, data };
+      const out = f(this.cpu, cpuViews);
+      return (Array.isArray(out) ? out : [out]).map((result: Storage) => {
+        const data = this.cpu.readSync(result);
+        this.cpu.free(result);
+        return { dtype: result.dtype, data };
+      });
     } finally {
       for (const t of temps) this.cpu.free(t);
     }

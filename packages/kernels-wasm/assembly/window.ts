@@ -1,0 +1,284 @@
+// Convolution as implicit GEMM: the sgemm packs its B operand straight from the image, so the
+// im2col matrix is never materialised — each KC×NC block of it is built in the packed-B scratch
+// (NR-wide slivers) and consumed by the micro-kernel while it is in cache. The three products of a
+// convolution layer, per image and group (K = C/groups·kh·kw taps, Ho·Wo output positions):
+//   forward      y[Co, HoWo]  = W[Co, K] · im2col(x)[K, HoWo]                      (B_IM2COL)
+//   weight grad  dW[Co, K]   += dy[Co, HoWo] · im2col(x)ᵀ[HoWo, K]                  (B_IM2COL_T)
+//   input grad   dx[C, HW]    = Wᵀ[C, Co·kh·kw] · B[Co·kh·kw, HW], B gathered from dy:
+//                stride 1: a forward convolution of dy with the flipped filters    (B_IM2COL)
+//                stride > 1: B[(co,i,j),(h,w)] = dy[co, (h+p−i·d)/s, (w+p−j·d)/s] (B_DGRAD)
+// and max pooling with the index of each window's maximum.
+//
+// A B-operand descriptor (int32): image address, channels, image height, width, kh, kw, stride
+// (2), padding (2), dilation (2), and the height and width of the column space (the output
+// positions for im2col; the input positions for B_DGRAD).
+// B operand kinds (ops.gen.ts): B_STRIDED, a strided matrix (b, brs, bcs); B_IM2COL, the im2col
+// matrix of the image a descriptor names (rows (c, i, j), columns (y, x)); B_IM2COL_T, that matrix
+// transposed; B_DGRAD, an output gradient gathered back onto input positions.
+import { NR } from './microkernel.gen';
+
+// descriptor fields (int32 offsets)
+const IMG = 0;
+const CH = 1;
+const IH = 2;
+const IW = 3;
+const KH = 4;
+const KW = 5;
+const SH = 6;
+const SW = 7;
+const PH = 8;
+const PW = 9;
+const DH = 10;
+const DW = 11;
+const OH = 12;
+const OW = 13;
+
+@inline
+function field(d: usize, f: i32): i32 {
+  return load<i32>(d + ((<usize>f) << 2));
+}
+
+/**
+ * Packs rows pc … pc+kc and columns jc … jc+nc of the im2col matrix into NR-wide slivers (zero past
+ * nc). A sliver whose NR output positions lie in one output row, with stride 1 and every tap in
+ * range, is two vector loads; edges go element by element.
+ */
+export function packIm2col(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usize): void {
+  const img = <usize>field(d, IMG);
+  const H = field(d, IH);
+  const W = field(d, IW);
+  const kh = field(d, KH);
+  const kw = field(d, KW);
+  const sh = field(d, SH);
+  const sw = field(d, SW);
+  const ph = field(d, PH);
+  const pw = field(d, PW);
+  const dh = field(d, DH);
+  const dw = field(d, DW);
+  const wo = field(d, OW);
+  const taps = kh * kw;
+  const plane = H * W;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const w = min(NR, nc - j0);
+    const q0 = jc + j0;
+    const y0 = q0 / wo;
+    const x0 = q0 - y0 * wo;
+    const oneRow = w === NR && x0 + NR <= wo;
+    const dst = pb + ((<usize>(j0 * kc)) << 2);
+    let c = pc / taps;
+    let i = (pc - c * taps) / kw;
+    let j = pc - c * taps - i * kw;
+    for (let k = 0; k < kc; k++) {
+      const row = dst + ((<usize>(k * NR)) << 2);
+      const base = img + ((<usize>(c * plane)) << 2);
+      const r0 = y0 * sh + i * dh - ph;
+      const col0 = x0 * sw + j * dw - pw;
+      if (oneRow && (r0 < 0 || r0 >= H)) {
+        v128.store(row, i32x4.splat(0));
+        v128.store(row, i32x4.splat(0), 16);
+      } else if (oneRow && sw === 1 && col0 >= 0 && col0 + NR <= W) {
+        const src = base + ((<usize>(r0 * W + col0)) << 2);
+        v128.store(row, v128.load(src));
+        v128.store(row, v128.load(src, 16), 16);
+      } else if (oneRow) {
+        for (let jj = 0; jj < NR; jj++) {
+          const col = col0 + jj * sw;
+          const v: f32 = col >= 0 && col < W ? load<f32>(base + ((<usize>(r0 * W + col)) << 2)) : 0;
+          store<f32>(row + ((<usize>jj) << 2), v);
+        }
+      } else {
+        for (let jj = 0; jj < NR; jj++) {
+          let v: f32 = 0;
+          if (jj < w) {
+            const q = q0 + jj;
+            const y = q / wo;
+            const r = y * sh + i * dh - ph;
+            const col = (q - y * wo) * sw + j * dw - pw;
+            if (r >= 0 && r < H && col >= 0 && col < W) v = load<f32>(base + ((<usize>(r * W + col)) << 2));
+          }
+          store<f32>(row + ((<usize>jj) << 2), v);
+        }
+      }
+      if (++j === kw) {
+        j = 0;
+        if (++i === kh) {
+          i = 0;
+          c++;
+        }
+      }
+    }
+  }
+}
+
+// The NR taps of one sliver of the transposed im2col matrix: each tap's channel offset and its
+// row and column offsets from an output position (static scratch: one sliver at a time).
+const TAP_BASE = memory.data(NR * 4);
+const TAP_ROW = memory.data(NR * 4);
+const TAP_COL = memory.data(NR * 4);
+
+/**
+ * Packs rows pc … pc+kc (output positions) and columns jc … jc+nc (taps) of the transposed im2col
+ * matrix into NR-wide slivers: the weight gradient's B operand.
+ */
+export function packIm2colT(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usize): void {
+  const img = <usize>field(d, IMG);
+  const H = field(d, IH);
+  const W = field(d, IW);
+  const kh = field(d, KH);
+  const kw = field(d, KW);
+  const sh = field(d, SH);
+  const sw = field(d, SW);
+  const wo = field(d, OW);
+  const taps = kh * kw;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const w = min(NR, nc - j0);
+    for (let jj = 0; jj < NR; jj++) {
+      const t = jc + j0 + min(jj, w - 1);
+      const c = t / taps;
+      const i = (t - c * taps) / kw;
+      const j = t - c * taps - i * kw;
+      store<i32>(TAP_BASE + ((<usize>jj) << 2), c * H * W);
+      store<i32>(TAP_ROW + ((<usize>jj) << 2), i * field(d, DH) - field(d, PH));
+      store<i32>(TAP_COL + ((<usize>jj) << 2), j * field(d, DW) - field(d, PW));
+    }
+    const dst = pb + ((<usize>(j0 * kc)) << 2);
+    let y = pc / wo;
+    let x = pc - y * wo;
+    for (let k = 0; k < kc; k++) {
+      const row = dst + ((<usize>(k * NR)) << 2);
+      const ry = y * sh;
+      const rx = x * sw;
+      for (let jj = 0; jj < NR; jj++) {
+        const r = ry + load<i32>(TAP_ROW + ((<usize>jj) << 2));
+        const col = rx + load<i32>(TAP_COL + ((<usize>jj) << 2));
+        let v: f32 = 0;
+        if (jj < w && r >= 0 && r < H && col >= 0 && col < W)
+          v = load<f32>(img + ((<usize>(load<i32>(TAP_BASE + ((<usize>jj) << 2)) + r * W + col)) << 2));
+        store<f32>(row + ((<usize>jj) << 2), v);
+      }
+      if (++x === wo) {
+        x = 0;
+        y++;
+      }
+    }
+  }
+}
+
+/**
+ * Packs rows pc … pc+kc ((co, i, j) taps of the output gradient) and columns jc … jc+nc (input
+ * positions) of a strided convolution's adjoint: dy[co, (h+p−i·d)/s, (w+p−j·d)/s] where that
+ * division is exact and in range, else 0.
+ */
+export function packDgrad(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usize): void {
+  const img = <usize>field(d, IMG);
+  const ho = field(d, IH);
+  const wo = field(d, IW);
+  const kh = field(d, KH);
+  const kw = field(d, KW);
+  const sh = field(d, SH);
+  const sw = field(d, SW);
+  const ph = field(d, PH);
+  const pw = field(d, PW);
+  const dh = field(d, DH);
+  const dw = field(d, DW);
+  const W = field(d, OW);
+  const taps = kh * kw;
+  for (let j0 = 0; j0 < nc; j0 += NR) {
+    const w = min(NR, nc - j0);
+    const dst = pb + ((<usize>(j0 * kc)) << 2);
+    let c = pc / taps;
+    let i = (pc - c * taps) / kw;
+    let j = pc - c * taps - i * kw;
+    for (let k = 0; k < kc; k++) {
+      const row = dst + ((<usize>(k * NR)) << 2);
+      const base = img + ((<usize>(c * ho * wo)) << 2);
+      for (let jj = 0; jj < NR; jj++) {
+        let v: f32 = 0;
+        if (jj < w) {
+          const q = jc + j0 + jj;
+          const h = q / W;
+          const yy = h + ph - i * dh;
+          const xx = q - h * W + pw - j * dw;
+          if (yy >= 0 && xx >= 0 && yy % sh === 0 && xx % sw === 0) {
+            const yo = yy / sh;
+            const xo = xx / sw;
+            if (yo < ho && xo < wo) v = load<f32>(base + ((<usize>(yo * wo + xo)) << 2));
+          }
+        }
+        store<f32>(row + ((<usize>jj) << 2), v);
+      }
+      if (++j === kw) {
+        j = 0;
+        if (++i === kh) {
+          i = 0;
+          c++;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * dst = the weights of each group rearranged as the input gradient's A operand: for group g,
+ * `[cin, cout·kh·kw]` with dst[c, (co, i, j)] = src[co, c, i, j] — or src[co, c, kh−1−i, kw−1−j]
+ * when `flip` (stride 1, where the input gradient is a convolution with the flipped filters).
+ */
+export function conv_weights_t(src: usize, dst: usize, groups: i32, cout: i32, cin: i32, kh: i32, kw: i32, flip: bool): void {
+  const taps = kh * kw;
+  let o = dst;
+  for (let g = 0; g < groups; g++)
+    for (let c = 0; c < cin; c++)
+      for (let co = 0; co < cout; co++)
+        for (let t = 0; t < taps; t++) {
+          const s = flip ? taps - 1 - t : t;
+          store<f32>(o, load<f32>(src + ((<usize>(((g * cout + co) * cin + c) * taps + s)) << 2)));
+          o += 4;
+        }
+}
+
+/**
+ * Max pooling of `planes` H×W float32 planes: out[p, y, x] = the maximum of the window (padding
+ * never wins), idx[p, y, x] = its position y·W + x in the plane (the first of equal maxima; the
+ * first NaN wins, as in PyTorch). `g` is a descriptor (its image address and channels unused).
+ */
+export function max_pool_f32(planes: i32, g: usize, x: usize, out: usize, idx: usize): void {
+  const H = field(g, IH);
+  const W = field(g, IW);
+  const kh = field(g, KH);
+  const kw = field(g, KW);
+  const sh = field(g, SH);
+  const sw = field(g, SW);
+  const ph = field(g, PH);
+  const pw = field(g, PW);
+  const dh = field(g, DH);
+  const dw = field(g, DW);
+  const ho = field(g, OH);
+  const wo = field(g, OW);
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = x + ((<usize>(p * H * W)) << 2);
+    for (let y = 0; y < ho; y++)
+      for (let xo = 0; xo < wo; xo++) {
+        let best: f32 = -Infinity;
+        let at = -1;
+        for (let i = 0; i < kh; i++) {
+          const r = y * sh + i * dh - ph;
+          if (r < 0 || r >= H) continue;
+          for (let j = 0; j < kw; j++) {
+            const col = xo * sw + j * dw - pw;
+            if (col < 0 || col >= W) continue;
+            const v = load<f32>(base + ((<usize>(r * W + col)) << 2));
+            if (v > best || at < 0 || v != v) {
+              best = v;
+              at = r * W + col;
+              if (v != v) break;
+            }
+          }
+          if (best != best) break;
+        }
+        store<f32>(out + (o << 2), best);
+        store<i32>(idx + (o << 2), at);
+        o++;
+      }
+  }
+}
