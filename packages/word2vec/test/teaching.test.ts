@@ -33,12 +33,11 @@ function model(): SkipGramModel {
 /** The fast trainer's update of one input against TARGETS, with `row` as its kernel. */
 function fastUpdate(
   syn0: Float32Array,
-  syn1neg: Float32Array,
   row: (h: Float64Array, e: Float64Array, target: number, label: number) => void,
 ): void {
   const h = Float64Array.from(syn0.subarray(INPUT * DIM, (INPUT + 1) * DIM));
   const e = new Float64Array(DIM);
-  TARGETS.forEach((t, d) => row(h, e, t, d === 0 ? 1 : 0));
+  for (const [d, t] of TARGETS.entries()) row(h, e, t, d === 0 ? 1 : 0);
   for (let c = 0; c < DIM; c++) syn0[INPUT * DIM + c] += e[c]!;
 }
 
@@ -100,7 +99,7 @@ describe('the teaching path (autograd + nn-layers)', () => {
     for (const [name, kernel] of kernels) {
       const s0 = Float32Array.from(syn0);
       const s1 = Float32Array.from(syn1neg);
-      fastUpdate(s0, s1, (h, e, t, label) => kernel(h, e, t, label, s1));
+      fastUpdate(s0, (h, e, t, label) => kernel(h, e, t, label, s1));
       for (let i = 0; i < V * DIM; i++) {
         expect((s0[i]! - syn0[i]!) / -LR, `${name} syn0[${i}]`).toBeCloseTo(gradIn[i]!, 5);
         expect((s1[i]! - syn1neg[i]!) / -LR, `${name} syn1neg[${i}]`).toBeCloseTo(gradOut[i]!, 5);
