@@ -51,4 +51,34 @@ describe('summary', () => {
     });
     expect(s.layers[6]!.outputShape).toEqual([1, 400]);
   });
+
+  it('counts a grouped convolution per group, sums blocks at a depth, and totals parameter memory', () => {
+    const net = new Sequential(
+      new Conv2d(8, 16, 3, { padding: 1, groups: 4 }),
+      new Sequential(new Conv2d(16, 16, 1), new Tanh(), new Flatten()),
+      new Linear(16 * 6 * 6, 10),
+    );
+    const leaves = summary(net, [2, 8, 6, 6]);
+    expect(leaves.layers.map((l) => l.name)).toEqual([
+      'layers.0',
+      'layers.1.layers.0',
+      'layers.1.layers.1',
+      'layers.1.layers.2',
+      'layers.2',
+    ]);
+    expect(leaves.layers[0]!.flopsPerSample).toBe(2 * (8 / 4) * 3 * 3 * 6 * 6 * 16);
+    expect(leaves.layers[0]!.params).toBe(16 * 2 * 9 + 16);
+    const blocks = summary(net, [2, 8, 6, 6], { depth: 1 });
+    expect(blocks.layers.map((l) => [l.name, l.type, l.outputShape])).toEqual([
+      ['layers.0', 'Conv2d', [2, 16, 6, 6]],
+      ['layers.1', 'Sequential', [2, 576]],
+      ['layers.2', 'Linear', [2, 10]],
+    ]);
+    expect(blocks.layers[1]!.flopsPerSample).toBe(2 * 16 * 36 * 16);
+    expect(blocks.layers[1]!.params).toBe(16 * 16 + 16);
+    expect(blocks.totalFlopsPerSample).toBe(leaves.totalFlopsPerSample);
+    expect(blocks.parameterMemoryFp16).toBe(2 * net.parameterCount());
+    expect(blocks.toString()).toContain('parameter memory 12.4 KiB FP16, 24.8 KiB FP32'); // 6,346 parameters
+    expect(() => summary(net, [1, 8, 6, 6], { depth: 0 })).toThrow(/depth must be ≥ 1/);
+  });
 });
