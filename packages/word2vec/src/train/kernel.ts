@@ -9,10 +9,24 @@ export interface RowKernels {
   row(out: number, h: number, e: number, n: number, label: number, lr: number): number;
   add(dst: number, src: number, n: number): void;
   scale(dst: number, s: number, n: number): void;
+  negatives(out: number, h: number, e: number, n: number, targets: number, count: number, lr: number): void;
+}
+
+/** The tables every thread reads: subsampling, the negative-sampling alias table, Huffman codes. */
+export interface TrainingTables {
+  /** Probability of keeping each word (subsampling); 1 keeps every occurrence. */
+  keep: Float64Array;
+  /** Alias table of the negative-sampling distribution. */
+  aliasProbability: Float64Array;
+  aliasIndex: Int32Array;
+  /** Huffman codes: word w's bits are `codes[codeStart[w] .. codeStart[w + 1])`, its inner nodes the same range of `points`. */
+  codes: Uint8Array;
+  points: Int32Array;
+  codeStart: Int32Array;
 }
 
 /** Everything one thread needs to train: weights (possibly shared), corpus, tables, scratch. */
-export interface KernelState {
+export interface KernelState extends TrainingTables {
   /** Input vectors, `vocabulary × stride` (the word vectors; `dim` values then padding). */
   syn0: Float32Array;
   /** Output vectors of negative sampling, `vocabulary × stride` (empty when `negative` is 0). */
@@ -36,15 +50,6 @@ export interface KernelState {
   ids: Int32Array;
   /** Sentence `s` is `ids[starts[s] .. starts[s + 1])`. */
   starts: Int32Array;
-  /** Probability of keeping each word (subsampling); 1 keeps every occurrence. */
-  keep: Float64Array;
-  /** Alias table of the negative-sampling distribution. */
-  aliasProbability: Float64Array;
-  aliasIndex: Int32Array;
-  /** Huffman codes: word w's bits are `codes[codeStart[w] .. codeStart[w + 1])`, its inner nodes the same range of `points`. */
-  codes: Uint8Array;
-  points: Int32Array;
-  codeStart: Int32Array;
   /** Words trained by each thread so far (all epochs); this thread writes slot `slot` only. */
   progress: Float64Array;
   slot: number;
@@ -62,6 +67,8 @@ export interface KernelState {
   syn1Address: number;
   hiddenAddress: number;
   updateAddress: number;
+  /** Byte address of this thread's `negative + 1` int32 output rows of one input (SIMD kernels). */
+  targetsAddress: number;
   /** xorshift32 state (never 0), carried across calls. */
   rng: Uint32Array;
   /** The learning rate used last (read by progress reports). */
@@ -144,6 +151,8 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
   const syn1At = st.syn1Address;
   const hAt = st.hiddenAddress;
   const eAt = st.updateAddress;
+  const tAt = st.targetsAddress;
+  const targets = simd !== null ? new Int32Array(heap.buffer, tAt, negative + 1) : new Int32Array(0);
   const alpha = st.alpha;
   const minAlpha = st.minAlpha;
   const total = st.totalWords;
@@ -223,6 +232,7 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
             }
           }
           if (negative > 0) {
+            let rows = 0;
             for (let d = 0; d <= negative; d++) {
               let target = word;
               if (d > 0) {
@@ -234,10 +244,10 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
                 target = u - col < aliasProbability[col] ? col : aliasIndex[col];
                 if (target === word) continue;
               }
-              const label = d === 0 ? 1 : 0;
-              if (simd !== null) simd.row(syn1negAt + target * rowBytes, inAt, eAt, stride, label, lr);
-              else updateOutputRow(syn1neg, target * stride, h, e, dim, label, lr);
+              if (simd !== null) targets[rows++] = target;
+              else updateOutputRow(syn1neg, target * stride, h, e, dim, d === 0 ? 1 : 0, lr);
             }
+            if (simd !== null) simd.negatives(syn1negAt, inAt, eAt, stride, tAt, rows, lr);
           }
           // the input vector(s) take the update: every context word the whole of it in CBOW,
           // as the C tool and gensim do

@@ -2,7 +2,7 @@ import { Generator, ValueError } from '@mlblocks/core-tensor';
 import { aliasTable, subsamplingKeepProbabilities } from '@mlblocks/datasets';
 import type { TrainingCorpus } from '../corpus/corpus.js';
 import { huffmanCodes } from './huffman.js';
-import type { KernelState, RowKernels } from './kernel.js';
+import type { KernelState, RowKernels, TrainingTables } from './kernel.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { simdModuleBytes } from './simd-module.js';
 
@@ -15,8 +15,9 @@ export interface WeightLayout {
   syn0: number;
   syn1neg: number;
   syn1: number;
-  /** Thread t's h and e rows are at `scratch + 2·t·stride` and `scratch + (2t + 1)·stride`. */
+  /** Thread t's scratch starts at `scratch + t·perThread`: its h row, its e row, then its int32 output row ids. */
   scratch: number;
+  perThread: number;
   /** Floats in all. */
   floats: number;
 }
@@ -35,7 +36,18 @@ export function weightLayout(
   const syn1neg = syn0 + vocabulary * stride;
   const syn1 = syn1neg + (options.negative > 0 ? vocabulary * stride : 0);
   const scratch = syn1 + (options.hs ? (vocabulary - 1) * stride : 0);
-  return { vocabulary, dim, stride, syn0, syn1neg, syn1, scratch, floats: scratch + 2 * threads * stride };
+  const perThread = 2 * stride + Math.ceil((options.negative + 1) / 4) * 4;
+  return {
+    vocabulary,
+    dim,
+    stride,
+    syn0,
+    syn1neg,
+    syn1,
+    scratch,
+    perThread,
+    floats: scratch + threads * perThread,
+  };
 }
 
 /** Memory for the weights: wasm memory for the SIMD kernels (shared for threads), else an (Shared)ArrayBuffer. */
@@ -75,16 +87,6 @@ export function simdKernels(module: WebAssembly.Module, memory: WebAssembly.Memo
   return instance.exports as unknown as RowKernels;
 }
 
-/** The tables every thread reads: subsampling, the negative-sampling alias table, Huffman codes. */
-export interface TrainingTables {
-  keep: Float64Array;
-  aliasProbability: Float64Array;
-  aliasIndex: Int32Array;
-  codes: Uint8Array;
-  points: Int32Array;
-  codeStart: Int32Array;
-}
-
 /**
  * Subsampling keeps each occurrence of word w with probability `sqrt(t/f) + t/f`, f = count(w) / total
  * — the formula of the released C code (word2vec.c, `TrainModelThread`: `ran = (sqrt(cn / (sample ·
@@ -115,6 +117,11 @@ export function trainingTables(corpus: TrainingCorpus, options: ResolvedTrainOpt
   };
 }
 
+/** The word vectors in the training memory: `vocabulary` rows of `stride` floats. */
+export function wordVectorRows(buffer: ArrayBuffer | SharedArrayBuffer, layout: WeightLayout): Float32Array {
+  return new Float32Array(buffer, layout.syn0 * 4, layout.vocabulary * layout.stride);
+}
+
 /**
  * The initial word vectors, as the C tool and gensim draw them: uniform in [−0.5/dim, 0.5/dim)
  * (word by word, from `Generator(seed)`); the output vectors start at 0.
@@ -125,7 +132,7 @@ export function initializeVectors(
   seed: number,
 ): void {
   const { vocabulary, dim, stride } = layout;
-  const syn0 = new Float32Array(buffer, layout.syn0 * 4, vocabulary * stride);
+  const syn0 = wordVectorRows(buffer, layout);
   const generator = new Generator(seed);
   for (let w = 0; w < vocabulary; w++) {
     for (let c = 0; c < dim; c++) syn0[w * stride + c] = (generator.nextFloat() - 0.5) / dim;
@@ -140,6 +147,8 @@ export function threadSeed(seed: number, thread: number): number {
   z ^= z >>> 16;
   return z === 0 ? 0x2545f491 : z >>> 0;
 }
+
+export type { TrainingTables };
 
 /** Everything a thread's `trainSentences` reads, over shared or private arrays. */
 export function kernelState(
@@ -158,7 +167,7 @@ export function kernelState(
   const { buffer, layout, options, corpus, tables, progress, simd } = parts;
   const { vocabulary, stride } = layout;
   const view = (at: number, floats: number) => new Float32Array(buffer, at * 4, floats);
-  const hAt = layout.scratch + 2 * slot * stride;
+  const hAt = layout.scratch + slot * layout.perThread;
   return {
     syn0: view(layout.syn0, vocabulary * stride),
     syn1neg: view(layout.syn1neg, layout.syn1 - layout.syn1neg),
@@ -192,6 +201,7 @@ export function kernelState(
     syn1Address: layout.syn1 * 4,
     hiddenAddress: hAt * 4,
     updateAddress: (hAt + stride) * 4,
+    targetsAddress: (hAt + 2 * stride) * 4,
     rng: Uint32Array.of(threadSeed(options.seed, slot)),
     lr: options.alpha,
   };

@@ -5,6 +5,10 @@
 //   row(out, h, e, n, label, lr) → g   f = h·out; g = lr·(label − σ(f)); e += g·out; out += g·h
 //   add(dst, src, n)                   dst += src
 //   scale(dst, s, n)                   dst *= s
+//   negatives(out, h, e, n, targets, count, lr)
+//                                      row() for the `count` int32 row ids at `targets` (rows of
+//                                      n floats from `out`), label 1 for the first, 0 for the rest:
+//                                      one call per input word instead of one per output row
 // σ uses the imported `exp` (Math.exp, which V8 calls directly from wasm), so the update is the
 // same function of f as the JavaScript kernel's.
 
@@ -200,6 +204,26 @@ function scaleBody(): number[] {
   ];
 }
 
+function negativesBody(): number[] {
+  // params: 0 out, 1 h, 2 e, 3 n, 4 targets, 5 count, 6 lr (f32); locals: 7 k (bytes), 8 end
+  const [out, h, e, n, targets, count, lr, k, end] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const code = [
+    ...bytesOf(count, end),
+    ...[op.i32Const, 0, op.set, k],
+    ...[op.block, 0x40, op.loop, 0x40],
+    ...[op.get, k, op.get, end, op.i32GeU, op.brIf, 1],
+    // row(out + targets[k] · n · 4, h, e, n, k === 0 ? 1 : 0, lr)
+    ...[op.get, out, op.get, targets, op.get, k, op.i32Add, 0x28 /* i32.load */, 2, 0],
+    ...[op.get, n, op.i32Const, 2, op.i32Shl, 0x6c /* i32.mul */, op.i32Add],
+    ...[op.get, h, op.get, e, op.get, n],
+    ...[op.get, k, op.i32Eqz, 0xb3 /* f32.convert_i32_u */, op.get, lr],
+    ...[op.call, 1, 0x1a /* drop */],
+    ...[op.get, k, op.i32Const, 4, op.i32Add, op.set, k, op.br, 0],
+    ...[op.end, op.end],
+  ];
+  return [...vec([[...uleb(2), I32]]), ...code];
+}
+
 /**
  * The module's bytes. Its memory is imported as `env.memory` (`shared` for worker threads, with
  * `maximumPages` pages at most) and `env.exp` is Math.exp.
@@ -210,6 +234,7 @@ export function simdModuleBytes(shared: boolean, maximumPages: number): Uint8Arr
     [0x60, ...vec([[I32], [I32], [I32], [I32], [F32], [F32]]), ...vec([[F32]])], // 1: row
     [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])], // 2: add
     [0x60, ...vec([[I32], [F32], [I32]]), ...vec([])], // 3: scale
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [F32]]), ...vec([])], // 4: negatives
   ];
   const memoryLimits = shared
     ? [0x03, ...uleb(1), ...uleb(maximumPages)]
@@ -218,17 +243,18 @@ export function simdModuleBytes(shared: boolean, maximumPages: number): Uint8Arr
     [...name('env'), ...name('exp'), 0x00, 0],
     [...name('env'), ...name('memory'), 0x02, ...memoryLimits],
   ];
-  const bodies = [rowBody(), addBody(), scaleBody()].map((body) => [...body, op.end]);
+  const bodies = [rowBody(), addBody(), scaleBody(), negativesBody()].map((body) => [...body, op.end]);
   const exports = [
     [...name('row'), 0x00, 1],
     [...name('add'), 0x00, 2],
     [...name('scale'), 0x00, 3],
+    [...name('negatives'), 0x00, 4],
   ];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
-    ...section(3, vec([[1], [2], [3]])),
+    ...section(3, vec([[1], [2], [3], [4]])),
     ...section(7, vec(exports)),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ]);
@@ -239,4 +265,5 @@ export interface SimdKernels {
   row(out: number, h: number, e: number, n: number, label: number, lr: number): number;
   add(dst: number, src: number, n: number): void;
   scale(dst: number, s: number, n: number): void;
+  negatives(out: number, h: number, e: number, n: number, targets: number, count: number, lr: number): void;
 }

@@ -11,6 +11,7 @@ import {
   trainingTables,
   type WeightLayout,
   weightLayout,
+  wordVectorRows,
 } from './setup.js';
 import { simdModuleBytes } from './simd-module.js';
 
@@ -97,7 +98,7 @@ export function vectorsOf(
   corpus: TrainingCorpus,
 ): KeyedVectors {
   const { vocabulary, dim, stride } = layout;
-  const syn0 = new Float32Array(buffer, layout.syn0 * 4, vocabulary * stride);
+  const syn0 = wordVectorRows(buffer, layout);
   const out = new Float32Array(vocabulary * dim);
   for (let w = 0; w < vocabulary; w++) out.set(syn0.subarray(w * stride, w * stride + dim), w * dim);
   return new KeyedVectors(corpus.vocabulary.tokens, out, dim, { counts: corpus.vocabulary.counts });
