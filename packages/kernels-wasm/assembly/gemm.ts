@@ -6,7 +6,7 @@
 // the tile it lands in, so splitting rows or columns across threads gives bit-identical results.
 import { MR, micro, NR } from './microkernel.gen';
 import { B_DGRAD, B_IM2COL, B_IM2COL_T } from './ops.gen';
-import { packDgrad, packIm2col, packIm2colT } from './window';
+import { packDgrad, packIm2col, packIm2colT, TAP_TABLE_BYTES } from './window';
 
 const KC = 256;
 const MC = 64;
@@ -14,7 +14,7 @@ const NC = 512;
 
 /** Bytes of scratch one sgemm call needs (packed B block, packed A block, edge tile). */
 export function gemmScratchBytes(): i32 {
-  return (KC * NC + 4 * MC * KC + MR * NR) * 4 + 64;
+  return (KC * NC + 4 * MC * KC + MR * NR) * 4 + TAP_TABLE_BYTES + 64;
 }
 
 // packed B: for each sliver of NR columns, kc rows of NR values (zero-padded past nc)
@@ -113,7 +113,8 @@ export function sgemm(
       const kc = min(KC, K - pc);
       const add = accumulate || pc > 0;
       if (bKind === B_IM2COL) packIm2col(kc, nc, pc, bCol0 + jc, b, pb);
-      else if (bKind === B_IM2COL_T) packIm2colT(kc, nc, pc, bCol0 + jc, b, pb);
+      else if (bKind === B_IM2COL_T)
+        packIm2colT(kc, nc, pc, bCol0 + jc, b, pb, tile + ((<usize>(MR * NR)) << 2));
       else if (bKind === B_DGRAD) packDgrad(kc, nc, pc, bCol0 + jc, b, pb);
       else packB(kc, nc, b + ((<usize>(pc * brs + jc * bcs)) << 2), brs, bcs, pb);
       for (let ic = 0; ic < M; ic += MC) {

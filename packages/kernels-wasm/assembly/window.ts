@@ -110,17 +110,19 @@ export function packIm2col(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usi
   }
 }
 
-// The NR taps of one sliver of the transposed im2col matrix: each tap's channel offset and its
-// row and column offsets from an output position (static scratch: one sliver at a time).
-const TAP_BASE = memory.data(NR * 4);
-const TAP_ROW = memory.data(NR * 4);
-const TAP_COL = memory.data(NR * 4);
+/** Bytes of per-thread scratch packIm2colT needs for its tap tables. */
+export const TAP_TABLE_BYTES: i32 = 3 * NR * 4;
 
 /**
  * Packs rows pc … pc+kc (output positions) and columns jc … jc+nc (taps) of the transposed im2col
  * matrix into NR-wide slivers: the weight gradient's B operand.
  */
-export function packIm2colT(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usize): void {
+export function packIm2colT(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usize, taps0: usize): void {
+  // the NR taps of one sliver: each one's channel offset, and its row and column offsets from an
+  // output position (in this thread's scratch: threads pack at the same time)
+  const tapBase = taps0;
+  const tapRow = taps0 + NR * 4;
+  const tapCol = taps0 + 2 * NR * 4;
   const img = <usize>field(d, IMG);
   const H = field(d, IH);
   const W = field(d, IW);
@@ -137,9 +139,9 @@ export function packIm2colT(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: us
       const c = t / taps;
       const i = (t - c * taps) / kw;
       const j = t - c * taps - i * kw;
-      store<i32>(TAP_BASE + ((<usize>jj) << 2), c * H * W);
-      store<i32>(TAP_ROW + ((<usize>jj) << 2), i * field(d, DH) - field(d, PH));
-      store<i32>(TAP_COL + ((<usize>jj) << 2), j * field(d, DW) - field(d, PW));
+      store<i32>(tapBase + ((<usize>jj) << 2), c * H * W);
+      store<i32>(tapRow + ((<usize>jj) << 2), i * field(d, DH) - field(d, PH));
+      store<i32>(tapCol + ((<usize>jj) << 2), j * field(d, DW) - field(d, PW));
     }
     const dst = pb + ((<usize>(j0 * kc)) << 2);
     let y = pc / wo;
@@ -149,11 +151,11 @@ export function packIm2colT(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: us
       const ry = y * sh;
       const rx = x * sw;
       for (let jj = 0; jj < NR; jj++) {
-        const r = ry + load<i32>(TAP_ROW + ((<usize>jj) << 2));
-        const col = rx + load<i32>(TAP_COL + ((<usize>jj) << 2));
+        const r = ry + load<i32>(tapRow + ((<usize>jj) << 2));
+        const col = rx + load<i32>(tapCol + ((<usize>jj) << 2));
         let v: f32 = 0;
         if (jj < w && r >= 0 && r < H && col >= 0 && col < W)
-          v = load<f32>(img + ((<usize>(load<i32>(TAP_BASE + ((<usize>jj) << 2)) + r * W + col)) << 2));
+          v = load<f32>(img + ((<usize>(load<i32>(tapBase + ((<usize>jj) << 2)) + r * W + col)) << 2));
         store<f32>(row + ((<usize>jj) << 2), v);
       }
       if (++x === wo) {

@@ -1,5 +1,6 @@
 import {
   type Backend,
+  BackendError,
   type BackendMemory,
   type BinaryOp,
   binaryResultDType,
@@ -51,6 +52,8 @@ export class WasmBackend implements Backend {
   private readonly window: WindowKernels;
   private liveBuffers = 0;
   private liveBytes = 0;
+  /** Why the backend refuses work (it was disposed), or null. */
+  private disposedBecause: string | null = null;
   private scratch = new Map<number, number>();
 
   /** @internal Use {@link createWasmBackend}. */
@@ -69,6 +72,7 @@ export class WasmBackend implements Backend {
   // ── memory ──────────────────────────────────────────────────────────────────────────────
   /** An uninitialised block for `size` elements, counted as live. */
   private allocRaw(dtype: DType, size: number): WasmStorage {
+    this.checkLive('alloc');
     const block = Allocator.sizeClass(size * bytesPerElement(dtype));
     const ptr = this.heap.allocator.alloc(block);
     this.liveBuffers++;
@@ -93,6 +97,7 @@ export class WasmBackend implements Backend {
   }
 
   readSync(storage: Storage): TypedArray {
+    this.checkLive('read');
     return this.typedView(storage as WasmStorage).slice();
   }
 
@@ -136,6 +141,7 @@ export class WasmBackend implements Backend {
   }
 
   assign(dst: StridedView, src: StridedView): void {
+    this.checkLive('assign');
     if (sizeOf(dst.shape) === 0) return;
     if (dst.storage === src.storage) {
       // NOTE: the two views may overlap; go through a copy so every read sees the old values
@@ -228,7 +234,7 @@ export class WasmBackend implements Backend {
     if (a.storage.dtype !== 'float32') return this.onCpu([a, b], (cpu, [x, y]) => cpu.matmul(x!, y!));
     const rank = a.shape.length;
     const out = this.allocRaw('float32', sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
-    this.gemm.multiply(a, b, out.ptr);
+    this.filling(out, () => this.gemm.multiply(a, b, out.ptr));
     return out;
   }
 
@@ -287,7 +293,7 @@ export class WasmBackend implements Backend {
   conv2d(x: StridedView, w: StridedView, g: ConvGeometry): Storage {
     if (x.storage.dtype !== 'float32') return this.onCpu([x, w], (cpu, [a, b]) => cpu.conv2d(a!, b!, g));
     const out = this.allocRaw('float32', g.batch * g.outChannels * g.output[0] * g.output[1]);
-    if (out.size > 0) this.window.conv2d(x, w, g, out.ptr);
+    if (out.size > 0) this.filling(out, () => this.window.conv2d(x, w, g, out.ptr));
     return out;
   }
 
@@ -295,7 +301,7 @@ export class WasmBackend implements Backend {
     if (dy.storage.dtype !== 'float32')
       return this.onCpu([dy, w], (cpu, [a, b]) => cpu.conv2dInputGrad(a!, b!, g));
     const out = this.allocRaw('float32', g.batch * g.inChannels * g.input[0] * g.input[1]);
-    if (out.size > 0) this.window.conv2dInputGrad(dy, w, g, out.ptr);
+    if (out.size > 0) this.filling(out, () => this.window.conv2dInputGrad(dy, w, g, out.ptr));
     return out;
   }
 
@@ -306,7 +312,7 @@ export class WasmBackend implements Backend {
     // no image: the sum over images is empty
     if (g.batch === 0) return this.alloc('float32', size);
     const out = this.allocRaw('float32', size);
-    if (out.size > 0) this.window.conv2dWeightGrad(x, dy, g, out.ptr);
+    if (out.size > 0) this.filling(out, () => this.window.conv2dWeightGrad(x, dy, g, out.ptr));
     return out;
   }
 
@@ -322,8 +328,24 @@ export class WasmBackend implements Backend {
     return [values, indices];
   }
 
+  /** Stops the worker pool; every later op on this backend (or on its arrays) throws a BackendError. */
   dispose(): void {
+    this.disposedBecause ??= `the wasm backend '${this.name}' was disposed (removed or replaced in the registry); create a new one with createWasmBackend and move your arrays there`;
     this.gemm.dispose();
+  }
+
+  private checkLive(op: string): void {
+    if (this.disposedBecause !== null) throw new BackendError(op, this.disposedBecause);
+  }
+
+  /** Runs a kernel that fills `out`, freeing `out` if it throws (a worker fault). */
+  private filling(out: WasmStorage, kernel: () => void): void {
+    try {
+      kernel();
+    } catch (error) {
+      this.free(out);
+      throw error;
+    }
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────

@@ -14,7 +14,8 @@ import { Gemm } from './kernels/gemm.js';
 export interface WasmBackendOptions {
   /**
    * Threads for matmul: the calling thread plus `threads − 1` workers parked in `Atomics.wait`
-   * (default 1). `'auto'` uses every core (`navigator.hardwareConcurrency`). Needs shared memory
+   * (default 1). `'auto'` uses every core (Node's `os.availableParallelism()`, a browser's
+   * `navigator.hardwareConcurrency`), at most 65. Needs shared memory
    * and a thread that may block (Node; a Web Worker in cross-origin-isolated pages); falls back
    * to 1 elsewhere.
    */
@@ -27,6 +28,18 @@ export interface WasmBackendOptions {
   name?: string;
   /** Products of fewer multiply-adds than this run on one thread (default 2^22 ≈ 0.1–0.2 ms of work). */
   threadMinMacs?: number;
+}
+
+/** Worker control slots fit in the 4 KiB below the heap: 64 workers plus the calling thread. */
+const MAX_THREADS = 65;
+
+/** Cores of this machine: `os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in browsers. */
+async function cores(): Promise<number> {
+  if (typeof process !== 'undefined' && typeof process.versions?.node === 'string') {
+    const os = await import('node:os');
+    return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return typeof navigator !== 'undefined' ? (navigator.hardwareConcurrency ?? 1) : 1;
 }
 
 /** True when the calling thread may block in Atomics.wait (not a browser's main thread). */
@@ -54,8 +67,10 @@ function canBlock(): boolean {
  * ```
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-  const cores = typeof navigator !== 'undefined' ? (navigator.hardwareConcurrency ?? 1) : 1;
-  const wanted = options.threads === 'auto' ? cores : Math.max(1, Math.floor(options.threads ?? 1));
+  const wanted = Math.min(
+    MAX_THREADS,
+    options.threads === 'auto' ? await cores() : Math.max(1, Math.floor(options.threads ?? 1)),
+  );
   const shared = sharedMemorySupported();
   const threads = shared && canBlock() ? wanted : 1;
   const relaxed =

@@ -1,4 +1,4 @@
-import { type StridedView, sizeOf } from '@mlblocks/core-tensor';
+import { BackendError, type StridedView, sizeOf } from '@mlblocks/core-tensor';
 import { Allocator } from '../engine/allocator.js';
 import type { Heap } from '../engine/heap.js';
 import type { KernelExports } from '../engine/module.js';
@@ -46,6 +46,8 @@ export interface GemmCall {
 export class Gemm {
   /** Scratch block of each thread (the calling thread's first). */
   private readonly scratch: number[] = [];
+  /** Whether a caller has been told that the pool closed (told once; then products run here alone). */
+  private closureReported = false;
 
   constructor(
     private readonly heap: Heap,
@@ -119,9 +121,18 @@ export class Gemm {
    */
   run(calls: readonly GemmCall[], sharedOutputs: boolean): void {
     const macs = calls.reduce((n, c) => n + c.M * c.N * c.K, 0);
-    const threads = this.pool && macs >= this.threadMinMacs ? this.threads : 1;
+    const pool = this.pool;
+    if (pool && !pool.open && !this.closureReported) {
+      // a worker died between ops: say so once, then run on the calling thread alone
+      this.closureReported = true;
+      throw new BackendError(
+        'wasm worker pool',
+        `${pool.closedReason}; products now run on the calling thread alone`,
+      );
+    }
+    const threads = pool?.open && macs >= this.threadMinMacs ? this.threads : 1;
     const shares = threads === 1 ? [calls] : split(calls, threads, !sharedOutputs && calls.length >= threads);
-    this.runShares(shares);
+    this.runShares(shares, macs);
   }
 
   /** Stops the worker pool. */
@@ -129,8 +140,13 @@ export class Gemm {
     this.pool?.dispose();
   }
 
+  /** @internal The worker pool (fault-injection tests). */
+  get workerPool(): WorkerPool | null {
+    return this.pool;
+  }
+
   /** Writes each share's calls into a temporary block and runs share t on thread t (share 0 here). */
-  private runShares(shares: readonly (readonly GemmCall[])[]): void {
+  private runShares(shares: readonly (readonly GemmCall[])[], macs: number): void {
     const total = shares.reduce((n, s) => n + s.length, 0);
     const listBlock = Allocator.sizeClass(total * CALL_BYTES);
     const list = this.heap.allocator.alloc(listBlock);
@@ -148,7 +164,13 @@ export class Gemm {
         const tasks = shares
           .slice(1)
           .map((s, i) => [s.length, starts[i + 1]!, this.scratch[i + 1]!] as const);
-        this.pool.run(tasks, own);
+        // a share never takes longer than its work at 50 M multiply-adds per second (the kernel
+        // does ~20 G): past that, its worker is gone
+        try {
+          this.pool.run(tasks, own, (macs / 5e7) * 1000);
+        } finally {
+          this.closureReported ||= !this.pool.open; // the error thrown here told the caller
+        }
       }
     } finally {
       this.heap.allocator.free(list, listBlock);
