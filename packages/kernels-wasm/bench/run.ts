@@ -1,9 +1,10 @@
 // kernels-wasm bench: matmul GFLOP/s (256–1024), one MLP training step (784-256-10, batch 128) and
 // one CNN training step (batch 64, 3×3 convs 1→32→64 on 28×28) on this backend (1 and 2 threads;
 // with and without relaxed SIMD), our CPU and WebGPU backends, and TensorFlow.js's wasm / cpu /
-// webgpu backends — one run, as ratios and % of the machine's fp32 peak. No thresholds: a measurement.
+// webgpu backends, and PyTorch on one thread where Debian's python3-torch is installed — one run, as
+// ratios and % of the machine's fp32 peak. No thresholds: a measurement.
 // Run: pnpm bench (in packages/kernels-wasm). BENCH_SIZES=512,1024 BENCH_NO_TFJS=1 BENCH_NO_WEBGPU=1
-// BENCH_NO_CNN=1 trim it; BENCH_PEAK_GFLOPS sets the peak.
+// BENCH_NO_CNN=1 BENCH_NO_TORCH=1 trim it; BENCH_PEAK_GFLOPS sets the peak.
 import { availableParallelism, cpus } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import {
@@ -14,7 +15,8 @@ import {
   type Runner,
   ratioTable,
   runAll,
-  tfjsRunner,
+    tfjsRunner,
+  torchRunner,
 } from '@mlblocks/bench-kit';
 import { registerBackend } from '@mlblocks/core-tensor';
 import { buildWasm } from '../scripts/build-wasm.js';
@@ -82,9 +84,17 @@ async function main() {
     }
   }
 
+    let torch: string | null = null;
+  if (!process.env.BENCH_NO_TORCH) {
+    const peer = await torchRunner(plan);
+    console.log(peer.note);
+    if (peer.runner) runners.push(peer.runner);
+    torch = peer.runner?.name ?? null;
+  }
+
   const results = await runAll(runners, plan);
   const columns = columnsOf(plan);
-  for (const base of [runners[0]!.name, runners[1]!.name]) {
+  for (const base of [runners[0]!.name, runners[1]!.name, ...(torch ? [torch] : [])]) {
     console.log(`\nratios against ${base}:`);
     console.log(ratioTable(results, columns, base, PEAK));
   }
