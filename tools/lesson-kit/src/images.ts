@@ -1,4 +1,4 @@
-import type { Generator } from '@mlblocks/core-tensor';
+import type { Generator, NDArray } from '@mlblocks/core-tensor';
 import {
   compose,
   DataLoader,
@@ -51,17 +51,31 @@ function firstN(dataset: ImageDataset, n: number | undefined): ImageDataset {
 }
 
 /**
- * Batches of flattened images (`[batch, 784]` float32) and their labels (uint8), created on
- * `backend`. Pixels are standardized with `stats` ((x/255 − mean)/std), or with `stats: null`
- * just scaled to [0, 1] (blank pixels stay 0).
+ * Batches of images and their labels (uint8), created on `backend`: flattened (`[batch, 784]`
+ * float32, `layout: 'flat'`, the default) for fully connected networks, or as image planes
+ * (`[batch, 1, 28, 28]`, `layout: 'nchw'`) for convolutional ones. Pixels are standardized with
+ * `stats` ((x/255 − mean)/std), or with `stats: null` just scaled to [0, 1] (blank pixels stay 0).
  */
 export function imageLoader(
   dataset: ImageDataset,
   stats: { mean: number; std: number } | null,
-  options: { batchSize: number; shuffle: boolean; generator: Generator; backend: string },
+  options: {
+    batchSize: number;
+    shuffle: boolean;
+    generator: Generator;
+    backend: string;
+    layout?: 'flat' | 'nchw';
+  },
 ): DataLoader<'images' | 'labels'> {
+  const { layout = 'flat', ...loaderOptions } = options;
+  const shape = layout === 'nchw' ? planes() : flatten();
   return new DataLoader(dataset, {
-    ...options,
-    transforms: { images: compose(stats ? normalize(stats) : toFloat(), flatten()) },
+    ...loaderOptions,
+    transforms: { images: compose(stats ? normalize(stats) : toFloat(), shape) },
   });
+}
+
+// [batch, H, W] → [batch, 1, H, W]: one grayscale channel, as convolutions take images
+function planes(): (x: NDArray) => NDArray {
+  return (x) => x.reshape(x.shape[0]!, 1, x.shape[1]!, x.shape[2]!);
 }

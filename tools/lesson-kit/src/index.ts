@@ -4,6 +4,7 @@
  * lines, the training progress bar, the common CLI flags, metrics and plots rendered from
  * Vega-Lite specs. The lessons' own steps (forward, loss, backward, step) stay in the apps.
  */
+export { randomShift } from './augment.js';
 export {
   BACKEND_CHOICES,
   BACKEND_HELP,

@@ -22,6 +22,7 @@ import {
   learningCurveSpec,
   loadImageData,
   positiveInt,
+  randomShift,
   renderSvg,
   reportWritten,
   runOptionsFrom,
@@ -176,6 +177,36 @@ describe('lesson-kit', () => {
     );
     expect(run.history.epochs[2]!.testLoss).toBeLessThan(run.history.epochs[0]!.testLoss);
     optimizer.dispose();
+  });
+
+  it('loads images flat for dense layers or as [batch, 1, H, W] planes for convolutions', () => {
+    const data = loadImageData({ trainSize: 10, testSize: 10 });
+    const options = { batchSize: 4, shuffle: false, generator: new Generator(0), backend: 'cpu' };
+    const flat = [...imageLoader(data.train, data.stats, options)][0]!;
+    const planes = [...imageLoader(data.train, data.stats, { ...options, layout: 'nchw' })][0]!;
+    expect(flat.images.shape).toEqual([4, 784]);
+    expect(planes.images.shape).toEqual([4, 1, 28, 28]);
+    expect(planes.images.dataSync()).toEqual(flat.images.dataSync());
+  });
+
+  it('shifts images by whole pixels and mirrors them only when asked', () => {
+    const data = loadImageData({ trainSize: 50, testSize: 1 });
+    const ink = (a: Uint8Array) => a.reduce((s, v) => s + v, 0);
+    const shifted = randomShift(data.train, 2, new Generator(0));
+    // MNIST digits sit in a 20×20 box of the 28×28 image: a 2-pixel shift loses no ink
+    for (let i = 0; i < 50; i++) expect(ink(shifted.image(i))).toBe(ink(data.train.image(i)));
+    const mirrored = randomShift(data.train, 0, new Generator(1), { flip: true });
+    let flips = 0;
+    for (let i = 0; i < 50; i++) {
+      const [a, b] = [data.train.image(i), mirrored.image(i)];
+      const isMirror = [...a].every((v, k) => v === b[Math.floor(k / 28) * 28 + 27 - (k % 28)]);
+      const same = [...a].every((v, k) => v === b[k]);
+      expect(isMirror || same).toBe(true);
+      if (isMirror && !same) flips++;
+    }
+    expect(flips).toBeGreaterThan(10);
+    expect(flips).toBeLessThan(40);
+    expect(mirrored.labels).toEqual(data.train.labels);
   });
 
   it('adds the shared training flags and turns them into run options', () => {
