@@ -45,11 +45,11 @@ function computeType(op: string, kind: OpKind, dtype: DType): DType {
   return dtype;
 }
 
-/** Converts to `dtype` when needed (a copy); returns a new reference either way. */
-export function cast(x: NDArray, dtype: DType): NDArray {
-  assertDType('cast', dtype);
-  if (dtype === x.dtype) return x.viewAs(x.shape, x.strides, x.offset);
-  return NDArray.fromStorage(x.backend.copy(x.view('cast'), dtype), x.shape, dtype);
+/** Converts to `dtype` when needed (a copy); returns a new reference either way. `op` names the caller in errors. */
+export function cast(x: NDArray, dtype: DType, op = 'cast'): NDArray {
+  assertDType(op, dtype);
+  if (dtype === x.dtype) return x.viewAs(x.shape, x.strides, x.offset, op);
+  return NDArray.fromStorage(x.backend.copy(x.view(op), dtype), x.shape, dtype);
 }
 
 // NOTE: unary, binary and where sit under every element-wise call, where tidy's two Sets per
@@ -57,7 +57,7 @@ export function cast(x: NDArray, dtype: DType): NDArray {
 export function unary(op: UnaryOp, x: NDArray): NDArray {
   const name = OP_NAMES[op] ?? op;
   const dtype = computeType(name, UNARY_OP_KINDS[op], x.dtype);
-  const input = cast(x, dtype);
+  const input = cast(x, dtype, name);
   try {
     return NDArray.fromStorage(x.backend.unary(op, input.view(name)), x.shape, dtype);
   } finally {
@@ -71,8 +71,8 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): NDArray {
   try {
     const dtype = computeType(name, BINARY_OP_KINDS[op], promoteTypes(name, x.dtype, y.dtype));
     const shape = broadcastShapes(name, x.shape, y.shape);
-    const xs = cast(x, dtype);
-    const ys = cast(y, dtype);
+    const xs = cast(x, dtype, name);
+    const ys = cast(y, dtype, name);
     try {
       const storage = x.backend.binary(op, broadcastView(name, xs, shape), broadcastView(name, ys, shape));
       return NDArray.fromStorage(storage, shape, binaryResultDType(op, dtype));
@@ -99,8 +99,9 @@ export function where(cond: NDArray, a: Operand, b: Operand): NDArray {
     sameBackend('where', cond, x);
     const dtype = promoteTypes('where', x.dtype, y.dtype);
     const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
-    const xs = cast(x, dtype);
-    const ys = cast(y, dtype);
+    cond.checkLive('where');
+    const xs = cast(x, dtype, 'where');
+    const ys = cast(y, dtype, 'where');
     try {
       const storage = cond.backend.where(
         broadcastView('where', cond, shape),
@@ -120,7 +121,8 @@ export function where(cond: NDArray, a: Operand, b: Operand): NDArray {
 
 /** Limits `x` to `[min, max]`; NaN stays NaN. */
 export function clip(x: NDArray, min?: Operand, max?: Operand): NDArray {
-  if (min === undefined && max === undefined) return x.viewAs(x.shape, x.strides, x.offset);
+  x.checkLive('clip');
+  if (min === undefined && max === undefined) return x.viewAs(x.shape, x.strides, x.offset, 'clip');
   if (min === undefined) return binary('minimum', x, max!);
   if (max === undefined) return binary('maximum', x, min);
   return tidy(() => binary('minimum', binary('maximum', x, min), max));

@@ -15,6 +15,7 @@ import { contiguous, reshape, slice } from './views.js';
 
 /** `x.indexSelect(axis, indices)`: output shape `x.shape[:axis] ++ indices.shape ++ x.shape[axis+1:]`. */
 export function indexSelect(x: NDArray, axis: number, indices: NDArray | readonly number[]): NDArray {
+  x.checkLive('indexSelect');
   const a = normalizeAxis('indexSelect', axis, x.rank);
   return tidy(() => {
     const idx = toIndexArray('indexSelect', x, indices, x.shape[a]!, a);
@@ -34,6 +35,8 @@ export function indexAdd(
   indices: NDArray | readonly number[],
   src: NDArray,
 ): NDArray {
+  x.checkLive('indexAdd');
+  src.checkLive('indexAdd');
   const a = normalizeAxis('indexAdd', axis, x.rank);
   return tidy(() => {
     const idx = toIndexArray('indexAdd', x, indices, x.shape[a]!, a);
@@ -57,6 +60,8 @@ export function indexAdd(
 
 /** PyTorch's `gather`: `out[i][j] = x[index[i][j]][j]` (axis 0); `index` has x's rank. */
 export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
+  x.checkLive('gather');
+  index.checkLive('gather');
   const a = normalizeAxis('gather', axis, x.rank);
   return tidy(() => {
     checkElementIndex('gather', x, a, index);
@@ -67,6 +72,7 @@ export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
 
 /** PyTorch's `scatter_add`: `x` plus each `src[i][j]` added at `[index[i][j]][j]` (axis 0). */
 export function scatterAdd(x: NDArray, axis: number, index: NDArray, src: NDArray): NDArray {
+  for (const array of [x, index, src]) array.checkLive('scatterAdd');
   const a = normalizeAxis('scatterAdd', axis, x.rank);
   return tidy(() => {
     checkElementIndex('scatterAdd', x, a, index);
@@ -96,6 +102,7 @@ export function scatterAdd(x: NDArray, axis: number, index: NDArray, src: NDArra
  * `arange(depth)`, so every backend gets it for free.
  */
 export function oneHot(indices: NDArray, depth: number, dtype: DType = 'float32'): NDArray {
+  indices.checkLive('oneHot');
   if (indices.dtype !== 'int32' && indices.dtype !== 'uint8') {
     throw new DTypeError('oneHot', `indices must be int32 or uint8, got ${indices.dtype}`);
   }
@@ -125,6 +132,7 @@ function toIndexArray(
       ? indices
       : fromArray([...indices], { dtype: 'int32', backend: x.backend.name });
   sameBackend(op, x, idx);
+  idx.checkLive(op);
   if (idx.dtype !== 'int32' && idx.dtype !== 'uint8') {
     throw new DTypeError(op, `indices must be int32 (or uint8), got ${idx.dtype}`);
   }

@@ -15,6 +15,7 @@ import { slice, unsqueeze } from './views.js';
  */
 export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
   if (arrays.length === 0) throw new ValueError('concat', 'needs at least one array');
+  for (const x of arrays) x.checkLive('concat');
   const first = arrays[0]!;
   const a = normalizeAxis('concat', axis, first.rank);
   let dtype = first.dtype;
@@ -48,6 +49,7 @@ export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
 /** Joins same-shape arrays along a new axis. */
 export function stack(arrays: readonly NDArray[], axis = 0): NDArray {
   if (arrays.length === 0) throw new ValueError('stack', 'needs at least one array');
+  for (const x of arrays) x.checkLive('stack');
   const first = arrays[0]!;
   for (const x of arrays) {
     if (x.rank !== first.rank || x.shape.some((d, i) => d !== first.shape[i])) {
@@ -66,6 +68,7 @@ export function stack(arrays: readonly NDArray[], axis = 0): NDArray {
 
 /** Splits into views along `axis`: `sections` equal parts, or parts of the listed sizes. */
 export function split(x: NDArray, sizesOrSections: number | readonly number[], axis = 0): NDArray[] {
+  x.checkLive('split');
   const a = normalizeAxis('split', axis, x.rank);
   const length = x.shape[a]!;
   let sizes: number[];

@@ -15,6 +15,8 @@ import { reshape, unsqueeze } from './views.js';
  * matmul(ones([2, 3]), ones([3, 4])).shape; // [2, 4]
  */
 export function matmul(a: NDArray, b: NDArray): NDArray {
+  a.checkLive('matmul');
+  b.checkLive('matmul');
   sameBackend('matmul', a, b);
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError(
@@ -40,7 +42,7 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
         `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} are not aligned (${K} ≠ ${K2})`,
       );
     }
-    const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    const batch = batchShape(a, b, a2.shape.slice(0, -2), b2.shape.slice(0, -2));
     const storage = a.backend.matmul(
       broadcastView('matmul', cast(a2, dtype), [...batch, M, K]),
       broadcastView('matmul', cast(b2, dtype), [...batch, K, N]),
@@ -49,4 +51,17 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     if (a.rank > 1 && b.rank > 1) return out;
     return reshape(out, [...batch, ...(a.rank > 1 ? [M] : []), ...(b.rank > 1 ? [N] : [])]);
   });
+}
+
+// The broadcast batch axes, or a ShapeError that shows both operands whole (not just their batch axes).
+function batchShape(a: NDArray, b: NDArray, batchA: readonly number[], batchB: readonly number[]): number[] {
+  try {
+    return broadcastShapes('matmul', batchA, batchB);
+  } catch (error) {
+    if (!(error instanceof ShapeError)) throw error;
+    throw new ShapeError(
+      'matmul',
+      `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}: the batch axes ${fmtShape(batchA)} and ${fmtShape(batchB)} cannot be broadcast (sizes must match or one must be 1); the last two axes are the matrices, [..., M, K] @ [..., K, N]`,
+    );
+  }
 }

@@ -70,9 +70,14 @@ export class NDArray implements Disposable {
     return new NDArray(new SharedStorage(storage), shape, contiguousStrides(shape), 0, dtype);
   }
 
-  /** @internal A view sharing this array's storage. */
-  viewAs(shape: readonly number[], strides: readonly number[], offset: number): NDArray {
-    return new NDArray(this.sharedStorage('view'), shape, strides, offset, this.dtype);
+  /** @internal A view sharing this array's storage; `op` names the caller if this array was disposed. */
+  viewAs(shape: readonly number[], strides: readonly number[], offset: number, op = 'view'): NDArray {
+    return new NDArray(this.sharedStorage(op), shape, strides, offset, this.dtype);
+  }
+
+  /** @internal Throws a DisposedError naming `op` if this array was disposed. */
+  checkLive(op: string): void {
+    this.sharedStorage(op);
   }
 
   /** Number of elements. */
@@ -203,6 +208,7 @@ export class NDArray implements Disposable {
    * (CPU, wasm → anywhere); from a GPU use `await a.toAsync(name)`.
    */
   to(backend: string): NDArray {
+    this.checkLive('to');
     const target = getBackend(backend);
     if (target === this.backend) return views.contiguous(this);
     return NDArray.fromStorage(target.upload(this.dtype, this.dataSync()), this.shape, this.dtype);
@@ -210,6 +216,7 @@ export class NDArray implements Disposable {
 
   /** This array on another backend, reading back asynchronously when needed. */
   async toAsync(backend: string): Promise<NDArray> {
+    this.checkLive('toAsync');
     const target = getBackend(backend);
     if (target === this.backend) return views.contiguous(this);
     return NDArray.fromStorage(target.upload(this.dtype, await this.data()), this.shape, this.dtype);
@@ -220,7 +227,7 @@ export class NDArray implements Disposable {
    * independently — e.g. autograd keeping an input for the backward pass.
    */
   ref(): NDArray {
-    return this.viewAs(this.shape, this.strides, this.offset);
+    return this.viewAs(this.shape, this.strides, this.offset, 'ref');
   }
 
   /** A contiguous copy with its own storage. */

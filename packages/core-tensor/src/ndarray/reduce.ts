@@ -3,6 +3,7 @@ import { floatResultType } from '../dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory/scope.js';
 import { normalizeAxes, normalizeAxis } from '../shape/shape.js';
+import { full } from './create.js';
 import { binary, cast, unary, where } from './elementwise.js';
 import { type Axes, NDArray } from './ndarray.js';
 import { permute, reshape } from './views.js';
@@ -16,6 +17,7 @@ import { permute, reshape } from './views.js';
 // NOTE: reduce sits under every sum/max (and autograd's unbroadcasting), where tidy's two Sets per
 // call would show on small arrays; it frees its one or two temporaries by hand.
 export function reduce(op: ReduceOp, x: NDArray, axis: Axes, keepdims: boolean): NDArray {
+  x.checkLive(op);
   const axes = normalizeAxes(op, axis, x.rank);
   if ((op === 'max' || op === 'min') && axes.some((a) => x.shape[a] === 0)) {
     throw new ShapeError(
@@ -54,6 +56,7 @@ export function argReduce(
   axis: number | undefined,
   keepdims: boolean,
 ): NDArray {
+  x.checkLive(op);
   if (x.dtype === 'bool') throw new DTypeError(op, 'does not take bool arrays; cast to int32 first');
   if (axis === undefined) {
     return tidy(() => {
@@ -77,6 +80,7 @@ export function argReduce(
 }
 
 export function mean(x: NDArray, axis: Axes, keepdims: boolean): NDArray {
+  x.checkLive('mean');
   return tidy(() => {
     const xf = cast(x, floatResultType('mean', x.dtype));
     const count = countOf(x, axis);
@@ -85,6 +89,8 @@ export function mean(x: NDArray, axis: Axes, keepdims: boolean): NDArray {
 }
 
 export function variance(x: NDArray, axis: Axes, keepdims: boolean, correction: number): NDArray {
+  x.checkLive('var');
+  normalizeAxes('var', axis, x.rank);
   return tidy(() => {
     const xf = cast(x, floatResultType('var', x.dtype));
     const centered = binary('sub', xf, mean(xf, axis, true));
@@ -94,11 +100,23 @@ export function variance(x: NDArray, axis: Axes, keepdims: boolean, correction: 
 }
 
 export function std(x: NDArray, axis: Axes, keepdims: boolean, correction: number): NDArray {
+  x.checkLive('std');
+  normalizeAxes('std', axis, x.rank);
   return tidy(() => unary('sqrt', variance(x, axis, keepdims, correction)));
 }
 
 /** `m + log(Σ exp(x − m))` with `m` the max (treated as 0 where it is ±∞, so −∞ rows give −∞ rather than NaN). */
 export function logsumexp(x: NDArray, axis: Axes, keepdims: boolean): NDArray {
+  x.checkLive('logsumexp');
+  const axes = normalizeAxes('logsumexp', axis, x.rank); // its axis errors are its own, not the inner max's
+  if (axes.some((a) => x.shape[a] === 0)) {
+    // log Σ over nothing is log 0 = −∞ (NumPy, PyTorch); the shift by the max has no max to take
+    const shape = keepdims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : reduceShape(x.shape, axes);
+    return full(shape, Number.NEGATIVE_INFINITY, {
+      dtype: floatResultType('logsumexp', x.dtype),
+      backend: x.backend.name,
+    });
+  }
   return tidy(() => {
     const { shift, logSum } = shiftedLogSum(cast(x, floatResultType('logsumexp', x.dtype)), axis);
     const out = binary('add', logSum, shift);
@@ -121,6 +139,7 @@ function reduceShape(shape: readonly number[], axes: readonly number[]): number[
 /** Softmax / log-softmax along `axis`: the backend's fused kernel on the last axis, else composed. */
 export function softmax(x: NDArray, axis: number, log: boolean): NDArray {
   const op = log ? 'logSoftmax' : 'softmax';
+  x.checkLive(op);
   const a = normalizeAxis(op, axis, x.rank);
   const fused = log ? x.backend.logSoftmax : x.backend.softmax;
   return tidy(() => {
@@ -134,6 +153,7 @@ export function softmax(x: NDArray, axis: number, log: boolean): NDArray {
         order.map((_, i) => order.indexOf(i)),
       );
     }
+    if (x.shape[a] === 0) return xf.ref(); // nothing to normalise
     // NOTE: (x − shift) − log Σ, not x − logsumexp: for |x| ≳ 1e14 shift + log Σ rounds to shift
     const { shift, logSum } = shiftedLogSum(xf, a);
     const logp = binary('sub', binary('sub', xf, shift), logSum);

@@ -15,9 +15,10 @@ export type SliceSpec =
   | readonly [start?: number | null, stop?: number | null, step?: number];
 
 export function reshape(x: NDArray, requested: readonly number[]): NDArray {
+  x.checkLive('reshape');
   const shape = inferShape(x, requested);
   const strides = reshapeStrides(x.shape, x.strides, shape);
-  if (strides) return x.viewAs(shape, strides, x.offset);
+  if (strides) return x.viewAs(shape, strides, x.offset, 'reshape');
   const dense = contiguous(x);
   const result = dense.viewAs(shape, contiguousStrides(shape), 0);
   dense.dispose();
@@ -59,6 +60,8 @@ function reshapeStrides(
   oldStrides: readonly number[],
   newShape: number[],
 ): number[] | null {
+  // NOTE: before the loop — with a zero-sized axis the group counts never meet (2 vs 0 grew to NaN: a hang)
+  if (sizeOf(newShape) === 0) return contiguousStrides(newShape);
   const oldDims: number[] = [];
   const oldSt: number[] = [];
   oldShape.forEach((d, i) => {
@@ -93,7 +96,6 @@ function reshapeStrides(
     oi = oj;
     ni = nj;
   }
-  if (sizeOf(newShape) === 0) return contiguousStrides(newShape);
   return strides;
 }
 
@@ -112,11 +114,13 @@ export function permute(x: NDArray, axes: readonly number[]): NDArray {
     order.map((a) => x.shape[a]!),
     order.map((a) => x.strides[a]!),
     x.offset,
+    'permute',
   );
 }
 
 export function transpose(x: NDArray, axis0: number, axis1: number): NDArray {
-  if (x.rank < 2) return x.viewAs(x.shape, x.strides, x.offset);
+  x.checkLive('transpose');
+  if (x.rank < 2) return x.viewAs(x.shape, x.strides, x.offset, 'transpose');
   const order = [...x.shape.keys()];
   const a = normalizeAxis('transpose', axis0, x.rank);
   const b = normalizeAxis('transpose', axis1, x.rank);
@@ -152,7 +156,7 @@ export function slice(x: NDArray, specs: readonly SliceSpec[]): NDArray {
     shape.push(count);
     strides.push(stride * step);
   });
-  return x.viewAs(shape, strides, offset);
+  return x.viewAs(shape, strides, offset, 'slice');
 }
 
 // Python slice semantics: clamp start/stop, negatives from the end, step ≠ 0.
@@ -190,7 +194,7 @@ export function expand(x: NDArray, requested: readonly number[]): NDArray {
       `invalid target shape ${fmtShape(requested)} for ${fmtShape(x.shape)} (-1 keeps an existing size)`,
     );
   }
-  return x.viewAs(shape, broadcastStrides('expand', x.shape, x.strides, shape), x.offset);
+  return x.viewAs(shape, broadcastStrides('expand', x.shape, x.strides, shape), x.offset, 'expand');
 }
 
 export function squeeze(x: NDArray, axis: number | readonly number[] | undefined): NDArray {
@@ -203,7 +207,7 @@ export function squeeze(x: NDArray, axis: number | readonly number[] | undefined
       throw new ShapeError('squeeze', `axis ${a} has size ${x.shape[a]}, not 1 (shape ${fmtShape(x.shape)})`);
   }
   const keepAxis = (_: number, i: number) => !drop.includes(i);
-  return x.viewAs(x.shape.filter(keepAxis), x.strides.filter(keepAxis), x.offset);
+  return x.viewAs(x.shape.filter(keepAxis), x.strides.filter(keepAxis), x.offset, 'squeeze');
 }
 
 export function unsqueeze(x: NDArray, axis: number): NDArray {
@@ -212,10 +216,11 @@ export function unsqueeze(x: NDArray, axis: number): NDArray {
   const strides = [...x.strides];
   shape.splice(a, 0, 1);
   strides.splice(a, 0, a < x.rank ? x.strides[a]! * x.shape[a]! : 1);
-  return x.viewAs(shape, strides, x.offset);
+  return x.viewAs(shape, strides, x.offset, 'unsqueeze');
 }
 
 export function flatten(x: NDArray, startAxis: number, endAxis: number): NDArray {
+  x.checkLive('flatten');
   if (x.rank === 0) return reshape(x, [1]);
   const s = normalizeAxis('flatten', startAxis, x.rank);
   const e = normalizeAxis('flatten', endAxis, x.rank);
@@ -229,7 +234,7 @@ export function flatten(x: NDArray, startAxis: number, endAxis: number): NDArray
 }
 
 export function contiguous(x: NDArray): NDArray {
-  if (x.isContiguous) return x.viewAs(x.shape, x.strides, x.offset);
+  if (x.isContiguous) return x.viewAs(x.shape, x.strides, x.offset, 'contiguous');
   return NDArray.fromStorage(x.backend.copy(x.view('contiguous'), x.dtype), x.shape, x.dtype);
 }
 
