@@ -256,6 +256,10 @@ export function max_pool_f32(planes: i32, g: usize, x: usize, out: usize, idx: u
   const dw = field(g, DW);
   const ho = field(g, OH);
   const wo = field(g, OW);
+    if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && dh === 1 && dw === 1) {
+    maxPool2x2(planes, H, W, ho, wo, x, out, idx);
+    return;
+  }
   let o: usize = 0;
   for (let p = 0; p < planes; p++) {
     const base = x + ((<usize>(p * H * W)) << 2);
@@ -282,5 +286,66 @@ export function max_pool_f32(planes: i32, g: usize, x: usize, out: usize, idx: u
         store<i32>(idx + (o << 2), at);
         o++;
       }
+  }
+}
+
+/**
+ * The common 2×2, stride-2 pooling, four outputs at a time: two rows of eight inputs split into
+ * their even and odd columns give the four taps of four windows, compared in tap order (so the
+ * first maximum wins, and the first NaN: a NaN best is never replaced).
+ */
+function maxPool2x2(planes: i32, H: i32, W: i32, ho: i32, wo: i32, x: usize, out: usize, idx: usize): void {
+  let o: usize = 0;
+  const lanes = i32x4(0, 2, 4, 6);
+  for (let p = 0; p < planes; p++) {
+    const base = x + ((<usize>(p * H * W)) << 2);
+    for (let y = 0; y < ho; y++) {
+      const r0 = base + ((<usize>(2 * y * W)) << 2);
+      const r1 = r0 + ((<usize>W) << 2);
+      const rowIndex = 2 * y * W;
+      let xo = 0;
+      for (; xo + 4 <= wo && 2 * xo + 8 <= W; xo += 4) {
+        const a0 = v128.load(r0 + ((<usize>(2 * xo)) << 2));
+        const a1 = v128.load(r0 + ((<usize>(2 * xo + 4)) << 2));
+        const b0 = v128.load(r1 + ((<usize>(2 * xo)) << 2));
+        const b1 = v128.load(r1 + ((<usize>(2 * xo + 4)) << 2));
+        const col = i32x4.add(i32x4.splat(rowIndex + 2 * xo), lanes);
+        let best = i32x4.shuffle(a0, a1, 0, 2, 4, 6);
+        let at = col;
+        // tap 1: taken where it is larger, or a NaN where the best so far is not one
+        const v0 = i32x4.shuffle(a0, a1, 1, 3, 5, 7);
+        const take0 = v128.and(f32x4.eq(best, best), v128.or(f32x4.gt(v0, best), f32x4.ne(v0, v0)));
+        best = v128.bitselect(v0, best, take0);
+        at = v128.bitselect(i32x4.add(col, i32x4.splat(1)), at, take0);
+        // tap 2: taken where it is larger, or a NaN where the best so far is not one
+        const v1 = i32x4.shuffle(b0, b1, 0, 2, 4, 6);
+        const take1 = v128.and(f32x4.eq(best, best), v128.or(f32x4.gt(v1, best), f32x4.ne(v1, v1)));
+        best = v128.bitselect(v1, best, take1);
+        at = v128.bitselect(i32x4.add(col, i32x4.splat(W)), at, take1);
+        // tap 3: taken where it is larger, or a NaN where the best so far is not one
+        const v2 = i32x4.shuffle(b0, b1, 1, 3, 5, 7);
+        const take2 = v128.and(f32x4.eq(best, best), v128.or(f32x4.gt(v2, best), f32x4.ne(v2, v2)));
+        best = v128.bitselect(v2, best, take2);
+        at = v128.bitselect(i32x4.add(col, i32x4.splat(W + 1)), at, take2);
+        v128.store(out + (o << 2), best);
+        v128.store(idx + (o << 2), at);
+        o += 4;
+      }
+      for (; xo < wo; xo++) {
+        let best: f32 = load<f32>(r0 + ((<usize>(2 * xo)) << 2));
+        let at = rowIndex + 2 * xo;
+        for (let t = 1; t < 4; t++) {
+          const off = (t >> 1) * W + (t & 1);
+          const v = load<f32>(r0 + ((<usize>(2 * xo + off)) << 2));
+          if (best == best && (v > best || v != v)) {
+            best = v;
+            at = rowIndex + 2 * xo + off;
+          }
+        }
+        store<f32>(out + (o << 2), best);
+        store<i32>(idx + (o << 2), at);
+        o++;
+      }
+    }
   }
 }

@@ -115,25 +115,43 @@ export function maxPoolCases(seed: number): Case[] {
         }
       }
     }
-    // ties take the first maximum; NaN wins (the first one)
-    for (const [what, values, nonFinite] of [
-      ['ties', [1, 3, 3, 0, 2, 0, 3, 1, 0, 0, 5, 5, -1, -2, 5, 4], false],
-      ['NaN', [1, 3, 3, 0, 2, Number.NaN, 3, Number.NaN, 0, 0, 5, 5, -1, -2, 5, 4], true],
+    // ties take the first maximum; NaN wins (the first one) — in planes 4 wide (element by element)
+    // and 20 wide (four windows at a time, where a kernel vectorises, then the ragged end)
+    const block = (nan: boolean) => [
+      [1, 3, 3, 0],
+      [2, nan ? Number.NaN : 0, 3, nan ? Number.NaN : 1],
+      [0, 0, 5, 5],
+      [-1, -2, 5, 4],
+    ];
+    for (const [what, nan] of [
+      ['ties', false],
+      ['NaN', true],
     ] as const) {
-      cases.push({
-        family: 'maxPool2d',
-        name: `maxPool2d indices of ${what} (${dtype})`,
-        inputs: [
-          { dtype, data: typedArray(dtype, values), shape: [1, 4, 4], strides: [16, 4, 1], offset: 0 },
-        ],
-        run: (b, [xv]) => {
-          const [max, indices] = b.maxPool2d!(xv!, windowGeometry('conformance', [4, 4], 2, {}, 2));
-          b.free(max);
-          return indices;
-        },
-        tolerance: 'exact',
-        nonFinite,
-      });
+      for (const width of [4, 20]) {
+        const rows = block(nan).map((row, r) =>
+          Array.from({ length: width }, (_, c) => (c < 4 ? row[c]! : row[c % 4]! + ((c >> 2) % 2 ? r : 0))),
+        );
+        cases.push({
+          family: 'maxPool2d',
+          name: `maxPool2d indices of ${what} in a 4×${width} plane (${dtype})`,
+          inputs: [
+            {
+              dtype,
+              data: typedArray(dtype, rows.flat()),
+              shape: [1, 4, width],
+              strides: [4 * width, width, 1],
+              offset: 0,
+            },
+          ],
+          run: (b, [xv]) => {
+            const [max, indices] = b.maxPool2d!(xv!, windowGeometry('conformance', [4, width], 2, {}, 2));
+            b.free(max);
+            return indices;
+          },
+          tolerance: 'exact',
+          nonFinite: nan,
+        });
+      }
     }
   }
   return cases;
