@@ -10,6 +10,8 @@ export interface RowKernels {
   add(dst: number, src: number, n: number): void;
   scale(dst: number, s: number, n: number): void;
   negatives(out: number, h: number, e: number, n: number, targets: number, count: number, lr: number): void;
+  sum(dst: number, base: number, ids: number, count: number, n: number): void;
+  spread(base: number, ids: number, count: number, src: number, n: number): void;
 }
 
 /** The tables every thread reads: subsampling, the negative-sampling alias table, Huffman codes. */
@@ -69,6 +71,8 @@ export interface KernelState extends TrainingTables {
   updateAddress: number;
   /** Byte address of this thread's `negative + 1` int32 output rows of one input (SIMD kernels). */
   targetsAddress: number;
+  /** Byte address of this thread's `2 · window` int32 context words of one centre (CBOW, SIMD kernels). */
+  contextAddress: number;
   /** xorshift32 state (never 0), carried across calls. */
   rng: Uint32Array;
   /** The learning rate used last (read by progress reports). */
@@ -153,6 +157,8 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
   const eAt = st.updateAddress;
   const tAt = st.targetsAddress;
   const targets = simd !== null ? new Int32Array(heap.buffer, tAt, negative + 1) : new Int32Array(0);
+  const cAt = st.contextAddress;
+  const context = simd !== null ? new Int32Array(heap.buffer, cAt, 2 * window) : new Int32Array(0);
   const alpha = st.alpha;
   const minAlpha = st.minAlpha;
   const total = st.totalWords;
@@ -198,16 +204,18 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
         const inputs = cbow ? 1 : hi - lo;
         let count = 0;
         if (cbow) {
-          if (simd !== null) heap.fill(0, hAt >> 2, (hAt >> 2) + stride);
-          else h.fill(0);
+          if (simd === null) h.fill(0);
           for (let j = lo; j <= hi; j++) {
             if (j === pos) continue;
-            const row = sentence[j] * stride;
-            if (simd !== null) simd.add(hAt, syn0At + row * 4, stride);
-            else for (let c = 0; c < dim; c++) h[c] += syn0[row + c];
+            if (simd !== null) context[count] = sentence[j];
+            else {
+              const row = sentence[j] * stride;
+              for (let c = 0; c < dim; c++) h[c] += syn0[row + c];
+            }
             count++;
           }
           if (count === 0) continue;
+          if (simd !== null) simd.sum(hAt, syn0At, cAt, count, stride);
           if (simd !== null) simd.scale(hAt, 1 / count, stride);
           else for (let c = 0; c < dim; c++) h[c] /= count;
         }
@@ -252,11 +260,13 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
           // the input vector(s) take the update: every context word the whole of it in CBOW,
           // as the C tool and gensim do
           if (cbow) {
-            for (let jj = lo; jj <= hi; jj++) {
-              if (jj === pos) continue;
-              const row = sentence[jj] * stride;
-              if (simd !== null) simd.add(syn0At + row * 4, eAt, stride);
-              else for (let c = 0; c < dim; c++) syn0[row + c] += e[c];
+            if (simd !== null) simd.spread(syn0At, cAt, count, eAt, stride);
+            else {
+              for (let jj = lo; jj <= hi; jj++) {
+                if (jj === pos) continue;
+                const row = sentence[jj] * stride;
+                for (let c = 0; c < dim; c++) syn0[row + c] += e[c];
+              }
             }
           } else if (simd !== null) simd.add(inAt, eAt, stride);
           else for (let c = 0; c < dim; c++) syn0[input + c] += e[c];

@@ -15,7 +15,7 @@ export interface WeightLayout {
   syn0: number;
   syn1neg: number;
   syn1: number;
-  /** Thread t's scratch starts at `scratch + t·perThread`: its h row, its e row, then its int32 output row ids. */
+  /** Thread t's scratch starts at `scratch + t·perThread`: its h and e rows, its int32 output row ids, its int32 context ids. */
   scratch: number;
   perThread: number;
   /** Floats in all. */
@@ -36,7 +36,8 @@ export function weightLayout(
   const syn1neg = syn0 + vocabulary * stride;
   const syn1 = syn1neg + (options.negative > 0 ? vocabulary * stride : 0);
   const scratch = syn1 + (options.hs ? (vocabulary - 1) * stride : 0);
-  const perThread = 2 * stride + Math.ceil((options.negative + 1) / 4) * 4;
+  const perThread =
+    2 * stride + Math.ceil((options.negative + 1) / 4) * 4 + Math.ceil((2 * options.window) / 4) * 4;
   return {
     vocabulary,
     dim,
@@ -202,6 +203,7 @@ export function kernelState(
     hiddenAddress: hAt * 4,
     updateAddress: (hAt + stride) * 4,
     targetsAddress: (hAt + 2 * stride) * 4,
+    contextAddress: (hAt + 2 * stride + Math.ceil((options.negative + 1) / 4) * 4) * 4,
     rng: Uint32Array.of(threadSeed(options.seed, slot)),
     lr: options.alpha,
   };

@@ -9,6 +9,8 @@
 //                                      row() for the `count` int32 row ids at `targets` (rows of
 //                                      n floats from `out`), label 1 for the first, 0 for the rest:
 //                                      one call per input word instead of one per output row
+//   sum(dst, base, ids, count, n)      dst = Σ rows ids[0 … count) of n floats from base (CBOW's input)
+//   spread(base, ids, count, src, n)   each of those rows += src (CBOW's update of its context)
 // σ uses the imported `exp` (Math.exp, which V8 calls directly from wasm), so the update is the
 // same function of f as the JavaScript kernel's.
 
@@ -224,6 +226,47 @@ function negativesBody(): number[] {
   return [...vec([[...uleb(2), I32]]), ...code];
 }
 
+/** `for (k = 0; k < count·4; k += 4) add(<dst>, <src>, n)` with the row address of ids[k] as one side. */
+function eachRow(ids: number, count: number, k: number, end: number, call: number[]): number[] {
+  return [
+    ...bytesOf(count, end),
+    ...[op.i32Const, 0, op.set, k],
+    ...[op.block, 0x40, op.loop, 0x40],
+    ...[op.get, k, op.get, end, op.i32GeU, op.brIf, 1],
+    ...call,
+    ...[op.call, 2 /* add */],
+    ...[op.get, k, op.i32Const, 4, op.i32Add, op.set, k, op.br, 0],
+    ...[op.end, op.end],
+  ];
+}
+
+/** `base + ids[k] · n · 4` */
+const rowAddress = (base: number, ids: number, k: number, n: number) => [
+  ...[op.get, base, op.get, ids, op.get, k, op.i32Add, 0x28 /* i32.load */, 2, 0],
+  ...[op.get, n, op.i32Const, 2, op.i32Shl, 0x6c /* i32.mul */, op.i32Add],
+];
+
+function sumBody(): number[] {
+  // params: 0 dst, 1 base, 2 ids, 3 count, 4 n; locals: 5 k, 6 end, 7 i, 8 bytes
+  const [dst, base, ids, count, n, k, end, i, bytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const zero = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
+  return [
+    ...vec([[...uleb(4), I32]]),
+    ...bytesOf(n, bytes),
+    ...loop16(i, bytes, [op.get, dst, op.get, i, op.i32Add, ...zero, ...v128Store]),
+    ...eachRow(ids, count, k, end, [op.get, dst, ...rowAddress(base, ids, k, n), op.get, n]),
+  ];
+}
+
+function spreadBody(): number[] {
+  // params: 0 base, 1 ids, 2 count, 3 src, 4 n; locals: 5 k, 6 end
+  const [base, ids, count, src, n, k, end] = [0, 1, 2, 3, 4, 5, 6];
+  return [
+    ...vec([[...uleb(2), I32]]),
+    ...eachRow(ids, count, k, end, [...rowAddress(base, ids, k, n), op.get, src, op.get, n]),
+  ];
+}
+
 /**
  * The module's bytes. Its memory is imported as `env.memory` (`shared` for worker threads, with
  * `maximumPages` pages at most) and `env.exp` is Math.exp.
@@ -235,6 +278,7 @@ export function simdModuleBytes(shared: boolean, maximumPages: number): Uint8Arr
     [0x60, ...vec([[I32], [I32], [I32]]), ...vec([])], // 2: add
     [0x60, ...vec([[I32], [F32], [I32]]), ...vec([])], // 3: scale
     [0x60, ...vec([[I32], [I32], [I32], [I32], [I32], [I32], [F32]]), ...vec([])], // 4: negatives
+    [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), ...vec([])], // 5: sum, spread
   ];
   const memoryLimits = shared
     ? [0x03, ...uleb(1), ...uleb(maximumPages)]
@@ -243,18 +287,23 @@ export function simdModuleBytes(shared: boolean, maximumPages: number): Uint8Arr
     [...name('env'), ...name('exp'), 0x00, 0],
     [...name('env'), ...name('memory'), 0x02, ...memoryLimits],
   ];
-  const bodies = [rowBody(), addBody(), scaleBody(), negativesBody()].map((body) => [...body, op.end]);
+  const bodies = [rowBody(), addBody(), scaleBody(), negativesBody(), sumBody(), spreadBody()].map((body) => [
+    ...body,
+    op.end,
+  ]);
   const exports = [
     [...name('row'), 0x00, 1],
     [...name('add'), 0x00, 2],
     [...name('scale'), 0x00, 3],
     [...name('negatives'), 0x00, 4],
+    [...name('sum'), 0x00, 5],
+    [...name('spread'), 0x00, 6],
   ];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
-    ...section(3, vec([[1], [2], [3], [4]])),
+    ...section(3, vec([[1], [2], [3], [4], [5], [5]])),
     ...section(7, vec(exports)),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ]);
@@ -266,4 +315,6 @@ export interface SimdKernels {
   add(dst: number, src: number, n: number): void;
   scale(dst: number, s: number, n: number): void;
   negatives(out: number, h: number, e: number, n: number, targets: number, count: number, lr: number): void;
+  sum(dst: number, base: number, ids: number, count: number, n: number): void;
+  spread(base: number, ids: number, count: number, src: number, n: number): void;
 }
