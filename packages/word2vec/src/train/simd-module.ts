@@ -226,8 +226,8 @@ function negativesBody(): number[] {
   return [...vec([[...uleb(2), I32]]), ...code];
 }
 
-/** `for (k = 0; k < count·4; k += 4) add(<dst>, <src>, n)` with the row address of ids[k] as one side. */
-function eachRow(ids: number, count: number, k: number, end: number, call: number[]): number[] {
+/** `for (k = 0; k < count·4; k += 4) add(…)`, `call` pushing add's arguments (one of them the row of ids[k]). */
+function eachRow(count: number, k: number, end: number, call: number[]): number[] {
   return [
     ...bytesOf(count, end),
     ...[op.i32Const, 0, op.set, k],
@@ -254,7 +254,7 @@ function sumBody(): number[] {
     ...vec([[...uleb(4), I32]]),
     ...bytesOf(n, bytes),
     ...loop16(i, bytes, [op.get, dst, op.get, i, op.i32Add, ...zero, ...v128Store]),
-    ...eachRow(ids, count, k, end, [op.get, dst, ...rowAddress(base, ids, k, n), op.get, n]),
+    ...eachRow(count, k, end, [op.get, dst, ...rowAddress(base, ids, k, n), op.get, n]),
   ];
 }
 
@@ -263,7 +263,7 @@ function spreadBody(): number[] {
   const [base, ids, count, src, n, k, end] = [0, 1, 2, 3, 4, 5, 6];
   return [
     ...vec([[...uleb(2), I32]]),
-    ...eachRow(ids, count, k, end, [...rowAddress(base, ids, k, n), op.get, src, op.get, n]),
+    ...eachRow(count, k, end, [...rowAddress(base, ids, k, n), op.get, src, op.get, n]),
   ];
 }
 
