@@ -134,36 +134,90 @@ export function packIm2colT(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: us
   const taps = kh * kw;
   for (let j0 = 0; j0 < nc; j0 += NR) {
     const w = min(NR, nc - j0);
+    let minRow = i32.MAX_VALUE;
+    let maxRow = i32.MIN_VALUE;
+    let minCol = i32.MAX_VALUE;
+    let maxCol = i32.MIN_VALUE;
     for (let jj = 0; jj < NR; jj++) {
       const t = jc + j0 + min(jj, w - 1);
       const c = t / taps;
       const i = (t - c * taps) / kw;
       const j = t - c * taps - i * kw;
+      const dr = i * field(d, DH) - field(d, PH);
+      const dc = j * field(d, DW) - field(d, PW);
       store<i32>(tapBase + ((<usize>jj) << 2), c * H * W);
-      store<i32>(tapRow + ((<usize>jj) << 2), i * field(d, DH) - field(d, PH));
-      store<i32>(tapCol + ((<usize>jj) << 2), j * field(d, DW) - field(d, PW));
+      store<i32>(tapRow + ((<usize>jj) << 2), dr);
+      store<i32>(tapCol + ((<usize>jj) << 2), dc);
+      minRow = min(minRow, dr);
+      maxRow = max(maxRow, dr);
+      minCol = min(minCol, dc);
+      maxCol = max(maxCol, dc);
     }
     const dst = pb + ((<usize>(j0 * kc)) << 2);
     let y = pc / wo;
     let x = pc - y * wo;
-    for (let k = 0; k < kc; k++) {
-      const row = dst + ((<usize>(k * NR)) << 2);
+    let k = 0;
+    while (k < kc) {
       const ry = y * sh;
-      const rx = x * sw;
-      for (let jj = 0; jj < NR; jj++) {
-        const r = ry + load<i32>(tapRow + ((<usize>jj) << 2));
-        const col = rx + load<i32>(tapCol + ((<usize>jj) << 2));
-        let v: f32 = 0;
-        if (jj < w && r >= 0 && r < H && col >= 0 && col < W)
-          v = load<f32>(img + ((<usize>(load<i32>(tapBase + ((<usize>jj) << 2)) + r * W + col)) << 2));
-        store<f32>(row + ((<usize>jj) << 2), v);
+      // four positions of one output row, every tap inside the image, stride 1: each tap's four
+      // values are contiguous — load them, then transpose 8 taps × 4 positions into 4 rows of 8
+      if (
+        w === NR &&
+        sw === 1 &&
+        k + 4 <= kc &&
+        x + 4 <= wo &&
+        ry + minRow >= 0 &&
+        ry + maxRow < H &&
+        x + minCol >= 0 &&
+        x + 3 + maxCol < W
+      ) {
+        const row = dst + ((<usize>(k * NR)) << 2);
+        const at = img + ((<usize>(ry * W + x)) << 2);
+        transpose4(row, tap(at, W, tapBase, tapRow, tapCol, 0), tap(at, W, tapBase, tapRow, tapCol, 1), tap(at, W, tapBase, tapRow, tapCol, 2), tap(at, W, tapBase, tapRow, tapCol, 3));
+        transpose4(row + 16, tap(at, W, tapBase, tapRow, tapCol, 4), tap(at, W, tapBase, tapRow, tapCol, 5), tap(at, W, tapBase, tapRow, tapCol, 6), tap(at, W, tapBase, tapRow, tapCol, 7));
+        k += 4;
+        x += 4;
+      } else {
+        const row = dst + ((<usize>(k * NR)) << 2);
+        const rx = x * sw;
+        for (let jj = 0; jj < NR; jj++) {
+          const r = ry + load<i32>(tapRow + ((<usize>jj) << 2));
+          const col = rx + load<i32>(tapCol + ((<usize>jj) << 2));
+          let v: f32 = 0;
+          if (jj < w && r >= 0 && r < H && col >= 0 && col < W)
+            v = load<f32>(img + ((<usize>(load<i32>(tapBase + ((<usize>jj) << 2)) + r * W + col)) << 2));
+          store<f32>(row + ((<usize>jj) << 2), v);
+        }
+        k++;
+        x++;
       }
-      if (++x === wo) {
+      if (x === wo) {
         x = 0;
         y++;
       }
     }
   }
+}
+
+// Four consecutive values of tap jj at the positions whose first input pixel is `at`.
+@inline
+function tap(at: usize, W: i32, tapBase: usize, tapRow: usize, tapCol: usize, jj: i32): v128 {
+  const off = load<i32>(tapBase + ((<usize>jj) << 2)) + load<i32>(tapRow + ((<usize>jj) << 2)) * W + load<i32>(tapCol + ((<usize>jj) << 2));
+  return v128.load(at + ((<usize>off) << 2));
+}
+
+// Writes the 4×4 transpose of (a, b, c, d) — four taps × four positions — as four rows of a
+// sliver (row stride NR floats): row r holds position r's four taps.
+@inline
+function transpose4(row: usize, a: v128, b: v128, c: v128, d: v128): void {
+  const ab0 = i32x4.shuffle(a, b, 0, 4, 1, 5);
+  const ab1 = i32x4.shuffle(a, b, 2, 6, 3, 7);
+  const cd0 = i32x4.shuffle(c, d, 0, 4, 1, 5);
+  const cd1 = i32x4.shuffle(c, d, 2, 6, 3, 7);
+  v128.store(row, i32x4.shuffle(ab0, cd0, 0, 1, 4, 5));
+  v128.store(row + NR * 4, i32x4.shuffle(ab0, cd0, 2, 3, 6, 7));
+  v128.store(row + 2 * NR * 4, i32x4.shuffle(ab1, cd1, 0, 1, 4, 5));
+  v128.store(row + 3 * NR * 4, i32x4.shuffle(ab1, cd1, 2, 3, 6, 7));
 }
 
 /**
