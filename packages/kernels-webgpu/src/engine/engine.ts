@@ -1,5 +1,6 @@
 import { BackendError } from '@mlblocks/core-tensor';
 import { BufferPool } from './buffer-pool.js';
+import { type ConvTuning, cloneConvTuning, SOFTWARE_CONV } from './tuning.js';
 
 /** Threads per workgroup of the 1-D kernels. */
 export const WORKGROUP = 64;
@@ -55,12 +56,12 @@ export class Engine {
    */
   matmulKernel: 'registers' | 'tiled' = 'registers';
   /**
-   * The fewest invocations a convolution's weight gradient should run: below it, the sum over
-   * N·Ho·Wo positions is split among more invocations (partial sums, then one more dispatch
-   * adds them). A CPU-backed adapter needs a few workgroups per core; a GPU needs tens of
-   * thousands of invocations (the backend sets it from the adapter).
+   * The convolution kernels' register blocks, and the fewest invocations a weight gradient
+   * should run (below it, the sum over N·Ho·Wo positions is split among more invocations:
+   * partial sums, then one more dispatch adds them). The backend picks them per adapter
+   * (tuning.ts); the software-adapter ones by default.
    */
-  convSplitTarget = 2048;
+  conv: ConvTuning = cloneConvTuning(SOFTWARE_CONV);
   /**
    * Dispatches, submits and readbacks so far: the bench divides them by the training steps it
    * ran (one readback each) to print the per-step cost that per-dispatch overhead multiplies.

@@ -1,4 +1,4 @@
-import type { ConvGeometry, WindowGeometry } from '@mlblocks/core-tensor';
+import { BackendError, type ConvGeometry, type WindowGeometry } from '@mlblocks/core-tensor';
 
 /**
  * The metadata every window kernel reads from binding 0: the geometry as i32s, then the offsets
@@ -53,6 +53,35 @@ export const WINDOW_PARAMS = `  let N = params[0];
 export function lanes(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
 }
+
+/** Invocations per workgroup of the window kernels (a few SIMD vectors of a CPU-backed adapter). */
+export const WINDOW_GROUP = 32;
+
+/**
+ * Entry point of a kernel whose invocations split into a uniform part `u` (the workgroup's y and
+ * z: which image, group and block of channels) and a divergent one, `lane` (x: which block of
+ * positions). Values computed from `u` alone are the same for every invocation of a workgroup,
+ * which lets a CPU-backed adapter load them once per SIMD vector instead of gathering per lane.
+ */
+export function splitMain(body: string): string {
+  return `@compute @workgroup_size(${WINDOW_GROUP})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let lane = i32(wg.x * ${WINDOW_GROUP}u + lid.x);
+  let u = i32(wg.y + wg.z * nwg.y);
+${WINDOW_PARAMS}
+${body}
+}`;
+}
+
+/** The grid of {@link splitMain}: `lanes` divergent invocations for each of `uniform` workgroup rows. */
+export function splitGrid(op: string, laneCount: number, uniform: number): [number, number, number] {
+  const x = Math.ceil(laneCount / WINDOW_GROUP);
+  if (x > MAX_GROUPS)
+    throw new BackendError(op, `${laneCount} position blocks per image exceed one WebGPU grid axis`);
+  return [x, Math.min(uniform, MAX_GROUPS), Math.ceil(uniform / MAX_GROUPS)];
+}
+
+const MAX_GROUPS = 65535;
 
 /** Entry point of a kernel over `total` flat invocations (a 1-D grid folded past 65,535 groups). */
 export function flatMain(body: string): string {

@@ -1,7 +1,8 @@
 import type { ConvGeometry, StridedView } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
+import type { ConvBlock } from '../engine/tuning.js';
 import { bufferOf } from '../storage.js';
-import { EXTRA, flatMain, lanes, windowMeta } from './conv-meta.js';
+import { EXTRA, lanes, splitGrid, splitMain, windowMeta } from './conv-meta.js';
 import { bindings } from './wgsl.js';
 
 /**
@@ -14,22 +15,11 @@ import { bindings } from './wgsl.js';
  *   forward        y[Co, P]  = W[Co, K] · cols[K, P]          (block: channels × positions)
  *   input grad     dx[C, HW] = Σ W[co, c, i, j] · dy[co, tap]  (block: channels × pixels)
  *   weight grad    dW[Co, K] = dy[Co, N·P] · cols[K, N·P]ᵀ     (block: channels × taps)
- * Invocations are numbered with the spatial (or tap) block fastest, so neighbouring invocations
- * — one SIMD vector on lavapipe — share the filter rows they read.
+ * A workgroup is one image, group and block of channels (its y and z: uniform) over a row of
+ * spatial (or tap) blocks (its x: one per invocation), so the filter values an invocation reads
+ * are the same for the whole workgroup — one SIMD vector on lavapipe — and loaded once for all.
+ * The block sizes are per adapter (`engine.conv`, tuning.ts).
  */
-
-/** Output channels × positions per invocation. */
-export interface ConvBlock {
-  channels: number;
-  positions: number;
-}
-
-/** Register blocks of the three kernels, measured on lavapipe with the bench's CNN layers. */
-export const CONV_BLOCKS = {
-  forward: { channels: 4, positions: 4 },
-  inputGrad: { channels: 4, positions: 4 },
-  weightGrad: { channels: 4, positions: 4 },
-} satisfies Record<string, ConvBlock>;
 
 const ceil = (a: number, b: number) => Math.ceil(a / b);
 
@@ -58,14 +48,14 @@ function forwardSource(block: ConvBlock, checked: boolean): string {
     { name: 'y', type: 'f32', access: 'read_write' },
   ])}
 
-${flatMain(`  let P = outH * outW;
+${splitMain(`  let P = outH * outW;
   let pBlocks = (P + ${BP - 1}) / ${BP};
   let cBlocks = (COG + ${BC - 1}) / ${BC};
-  if (t >= N * G * cBlocks * pBlocks) { return; }
-  let pb = t % pBlocks;
-  let cb = (t / pBlocks) % cBlocks;
-  let gi = (t / (pBlocks * cBlocks)) % G;
-  let n = t / (pBlocks * cBlocks * G);
+  if (u >= N * G * cBlocks || lane >= pBlocks) { return; }
+  let pb = lane;
+  let cb = u % cBlocks;
+  let gi = (u / cBlocks) % G;
+  let n = u / (cBlocks * G);
   let plane = inH * inW;
   let taps = KH * KW;
   let xImg = params[${EXTRA}] + (n * C + gi * CG) * plane;
@@ -126,15 +116,15 @@ function inputGradSource(block: ConvBlock, unitStride: boolean): string {
     { name: 'dx', type: 'f32', access: 'read_write' },
   ])}
 
-${flatMain(`  let P = inH * inW;
+${splitMain(`  let P = inH * inW;
   let Q = outH * outW;
   let pBlocks = (P + ${BP - 1}) / ${BP};
   let cBlocks = (CG + ${BC - 1}) / ${BC};
-  if (t >= N * G * cBlocks * pBlocks) { return; }
-  let pb = t % pBlocks;
-  let cb = (t / pBlocks) % cBlocks;
-  let gi = (t / (pBlocks * cBlocks)) % G;
-  let n = t / (pBlocks * cBlocks * G);
+  if (u >= N * G * cBlocks || lane >= pBlocks) { return; }
+  let pb = lane;
+  let cb = u % cBlocks;
+  let gi = (u / cBlocks) % G;
+  let n = u / (cBlocks * G);
   let taps = KH * KW;
   let wCo = CG * taps;
   let dyImg = params[${EXTRA}] + (n * Co + gi * COG) * Q;
@@ -185,18 +175,18 @@ function weightGradSource(block: ConvBlock, checked: boolean): string {
     { name: 'dw', type: 'f32', access: 'read_write' },
   ])}
 
-${flatMain(`  let S = params[${EXTRA + 2}];
+${splitMain(`  let S = params[${EXTRA + 2}];
   let taps = KH * KW;
   let T = CG * taps;
   let plane = inH * inW;
   let Q = outH * outW;
   let tBlocks = (T + ${BT - 1}) / ${BT};
   let cBlocks = (COG + ${BC - 1}) / ${BC};
-  if (t >= S * G * cBlocks * tBlocks) { return; }
-  let tb = t % tBlocks;
-  let cb = (t / tBlocks) % cBlocks;
-  let gi = (t / (tBlocks * cBlocks)) % G;
-  let s = t / (tBlocks * cBlocks * G);
+  if (u >= S * G * cBlocks || lane >= tBlocks) { return; }
+  let tb = lane;
+  let cb = u % cBlocks;
+  let gi = (u / cBlocks) % G;
+  let s = u / (cBlocks * G);
   let rows = N * outH;
   let r0 = (s * rows) / S;
   let r1 = ((s + 1) * rows) / S;
@@ -274,14 +264,15 @@ export function conv2d(
   out: GPUBuffer,
 ): void {
   const P = g.output[0] * g.output[1];
-  const b = CONV_BLOCKS.forward;
-  const threads = g.batch * g.groups * ceil(g.outChannels / g.groups, b.channels) * ceil(P, b.positions);
-  if (threads === 0) return;
+  const b = engine.conv.blocks.forward;
+  const uniform = g.batch * g.groups * ceil(g.outChannels / g.groups, b.channels);
+  if (uniform === 0) return;
   const checked = !noPadding(g);
   const kernel = engine.kernel(key('conv2d', b, checked ? 'padded' : 'valid'), () =>
     forwardSource(b, checked),
   );
-  engine.dispatch(kernel, windowMeta(g, g, [x.offset, w.offset]), [bufferOf(x), bufferOf(w), out], threads);
+  const grid = splitGrid('conv2d', ceil(P, b.positions), uniform);
+  engine.dispatch(kernel, windowMeta(g, g, [x.offset, w.offset]), [bufferOf(x), bufferOf(w), out], grid);
 }
 
 /** `dx` `[N, C, H, W]` of a convolution, from `dy` and `w`, into `out`. */
@@ -292,20 +283,21 @@ export function conv2dInputGrad(
   g: ConvGeometry,
   out: GPUBuffer,
 ): void {
-  const b = CONV_BLOCKS.inputGrad;
+  const b = engine.conv.blocks.inputGrad;
   const pixels = g.input[0] * g.input[1];
-  const threads = g.batch * g.groups * ceil(g.inChannels / g.groups, b.channels) * ceil(pixels, b.positions);
-  if (threads === 0) return;
+  const uniform = g.batch * g.groups * ceil(g.inChannels / g.groups, b.channels);
+  if (uniform === 0) return;
   const unit = g.stride[0] === 1 && g.stride[1] === 1;
   const kernel = engine.kernel(key('conv2dInputGrad', b, unit ? 'unit' : 'strided'), () =>
     inputGradSource(b, unit),
   );
-  engine.dispatch(kernel, windowMeta(g, g, [dy.offset, w.offset]), [bufferOf(dy), bufferOf(w), out], threads);
+  const grid = splitGrid('conv2dInputGrad', ceil(pixels, b.positions), uniform);
+  engine.dispatch(kernel, windowMeta(g, g, [dy.offset, w.offset]), [bufferOf(dy), bufferOf(w), out], grid);
 }
 
 /**
  * `dW` `[Co, C/groups, kh, kw]` of a convolution, from `x` and `dy`, into `out`. The sum runs
- * over N·Ho·Wo positions; when the weight alone gives fewer than `engine.convSplitTarget`
+ * over N·Ho·Wo positions; when the weight alone gives fewer than `engine.conv.splitTarget`
  * invocations, the output rows are split among more (each writes partial sums; one more
  * dispatch adds them), so a small filter bank still fills the device.
  */
@@ -316,24 +308,27 @@ export function conv2dWeightGrad(
   g: ConvGeometry,
   out: GPUBuffer,
 ): void {
-  const b = CONV_BLOCKS.weightGrad;
+  const op = 'conv2dWeightGrad';
+  const b = engine.conv.blocks.weightGrad;
   const T = (g.inChannels / g.groups) * g.kernel[0] * g.kernel[1];
-  const blocks = g.groups * ceil(g.outChannels / g.groups, b.channels) * ceil(T, b.positions);
+  const tBlocks = ceil(T, b.positions);
+  const uniform = g.groups * ceil(g.outChannels / g.groups, b.channels);
+  const blocks = uniform * tBlocks;
   const rows = g.batch * g.output[0];
   const size = g.outChannels * T;
   if (size === 0 || rows === 0) return;
-  const splits = Math.max(1, Math.min(rows, ceil(engine.convSplitTarget, blocks)));
+  const splits = Math.max(1, Math.min(rows, ceil(engine.conv.splitTarget, blocks)));
   const checked = !noPadding(g);
   const kernel = engine.kernel(key('conv2dWeightGrad', b, checked ? 'padded' : 'valid'), () =>
     weightGradSource(b, checked),
   );
   const meta = windowMeta(g, g, [x.offset, dy.offset, splits]);
   if (splits === 1) {
-    engine.dispatch(kernel, meta, [bufferOf(x), bufferOf(dy), out], blocks);
+    engine.dispatch(kernel, meta, [bufferOf(x), bufferOf(dy), out], splitGrid(op, tBlocks, uniform));
     return;
   }
   const parts = engine.allocate(splits * size * 4);
-  engine.dispatch(kernel, meta, [bufferOf(x), bufferOf(dy), parts], splits * blocks);
+  engine.dispatch(kernel, meta, [bufferOf(x), bufferOf(dy), parts], splitGrid(op, tBlocks, splits * uniform));
   const sum = engine.kernel('conv2dWeightGrad:sum', () => SUM_SPLITS);
   engine.dispatch(sum, Int32Array.from([size, splits]), [parts, out], size);
   engine.pool.release(parts); // reused only by work recorded after this, so after the sum

@@ -9,7 +9,7 @@ import {
 import { type WgslType, wgslType } from '../engine/dtypes.js';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
-import { bindings, helpersFor, main1d, STRIDED_AT, stridedMeta } from './wgsl.js';
+import { bindings, coalesce, helpersFor, mapMain, RUN, readMode, STRIDED_AT, stridedMeta } from './wgsl.js';
 
 /**
  * Element-wise kernels, generated from one table of WGSL expressions per op and storage type
@@ -67,7 +67,10 @@ function store(expr: string, dtype: DType, isBool = false): string {
   return dtype === 'uint8' ? `(${expr}) & 255u` : expr;
 }
 
-/** Runs a generated map kernel: inputs read through strides, one contiguous output. */
+/**
+ * Runs a generated map kernel: inputs read through strides (after merging the axes they step
+ * through alike), one contiguous output; each invocation writes {@link RUN} consecutive elements.
+ */
 function runMap(
   engine: Engine,
   key: string,
@@ -79,48 +82,30 @@ function runMap(
 ): void {
   const n = shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
-  const names = inputs.map((_, k) => `in${k}`);
+  const merged = coalesce(
+    shape,
+    inputs.map((inp) => inp.view),
+  );
   // how each input is read: densely (`offset + i`), as one broadcast value, or through its
   // strides; the first two skip the per-element index arithmetic, which dominates small kernels
-  const modes = inputs.map(({ view }) => readMode(view, shape));
-  const offset = (k: number) => `u32(params[2 + params[1] + ${k} * (params[1] + 1)])`;
-  const read = (k: number) =>
-    modes[k] === 'dense'
-      ? `in${k}[${offset(k)} + i]`
-      : modes[k] === 'scalar'
-        ? `in${k}[${offset(k)}]`
-        : `in${k}[at(i, ${k}u)]`;
+  const modes = merged.views.map((view) => readMode(view, merged.shape));
   const kernel = engine.kernel(`${key}:${modes.join(',')}`, () =>
     [
       bindings([
-        ...inputs.map((inp, k) => ({ name: names[k]!, type: inp.type, access: 'read' as const })),
+        ...inputs.map((inp, k) => ({ name: `in${k}`, type: inp.type, access: 'read' as const })),
         { name: 'out', type: outType, access: 'read_write' },
       ]),
       STRIDED_AT,
       helpersFor(expr),
-      main1d(
-        'u32(params[0])',
-        `${inputs.map((_, k) => `  let v${k} = ${read(k)};`).join('\n')}\n  out[i] = ${expr};`,
+      mapMain(
+        modes,
+        (index) =>
+          `${inputs.map((_, k) => `    let v${k} = in${k}[${index(k)}];`).join('\n')}\n    out[i] = ${expr};`,
       ),
     ].join('\n'),
   );
-  const meta = stridedMeta(
-    shape,
-    inputs.map((inp) => inp.view),
-  );
-  engine.dispatch(kernel, meta, [...inputs.map((inp) => bufferOf(inp.view)), out], n);
-}
-
-type ReadMode = 'dense' | 'scalar' | 'strided';
-
-function readMode(view: StridedView, shape: readonly number[]): ReadMode {
-  if (view.strides.every((s, i) => s === 0 || shape[i] === 1)) return 'scalar';
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && view.strides[d] !== expected) return 'strided';
-    expected *= shape[d]!;
-  }
-  return 'dense';
+  const meta = stridedMeta(merged.shape, merged.views);
+  engine.dispatch(kernel, meta, [...inputs.map((inp) => bufferOf(inp.view)), out], Math.ceil(n / RUN));
 }
 
 export function unary(engine: Engine, op: UnaryOp, x: StridedView, out: GPUBuffer): void {
@@ -209,10 +194,11 @@ export function fill(engine: Engine, dtype: DType, size: number, value: number, 
   const kernel = engine.kernel(`fill:${t}`, () =>
     [
       bindings([{ name: 'out', type: t, access: 'read_write' }]),
-      main1d('u32(params[0])', `  out[i] = bitcast<${t}>(params[1]);`),
+      // meta [n, rank 1, n, value bits]: the value sits where mapMain expects an offset
+      mapMain(['scalar'], () => `    out[i] = bitcast<${t}>(base0);`),
     ].join('\n'),
   );
-  engine.dispatch(kernel, Int32Array.from([size, bits[0]!]), [out], size);
+  engine.dispatch(kernel, Int32Array.from([size, 1, size, bits[0]!]), [out], Math.ceil(size / RUN));
 }
 
 /** Writes `src` element-wise into the strided `dst` view (same shape and dtype). */
@@ -220,15 +206,22 @@ export function assign(engine: Engine, dst: StridedView, src: StridedView): void
   const n = dst.shape.reduce((a, b) => a * b, 1);
   if (n === 0) return;
   const t = wgslType('assign', dst.storage.dtype);
-  const kernel = engine.kernel(`assign:${t}`, () =>
+  const merged = coalesce(dst.shape, [src, dst]);
+  const modes = merged.views.map((view) => readMode(view, merged.shape));
+  const kernel = engine.kernel(`assign:${t}:${modes.join(',')}`, () =>
     [
       bindings([
         { name: 'src', type: t, access: 'read' },
         { name: 'dst', type: t, access: 'read_write' },
       ]),
       STRIDED_AT,
-      main1d('u32(params[0])', '  dst[at(i, 1u)] = src[at(i, 0u)];'),
+      mapMain(modes, (index) => `    dst[${index(1)}] = src[${index(0)}];`),
     ].join('\n'),
   );
-  engine.dispatch(kernel, stridedMeta(dst.shape, [src, dst]), [bufferOf(src), bufferOf(dst)], n);
+  engine.dispatch(
+    kernel,
+    stridedMeta(merged.shape, merged.views),
+    [bufferOf(src), bufferOf(dst)],
+    Math.ceil(n / RUN),
+  );
 }

@@ -51,6 +51,99 @@ fn at(i: u32, k: u32) -> u32 {
   return u32(off);
 }`;
 
+/** Elements one invocation of a map kernel ({@link mapMain}) handles, consecutive in the flat index. */
+export const RUN = 8;
+
+/** How a map kernel reads an operand: `offset + i`, one broadcast value, or through its strides. */
+export type ReadMode = 'dense' | 'scalar' | 'strided';
+
+/** The read mode of `view` over `shape`. */
+export function readMode(view: Pick<StridedView, 'strides'>, shape: readonly number[]): ReadMode {
+  if (view.strides.every((s, i) => s === 0 || shape[i] === 1)) return 'scalar';
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && view.strides[d] !== expected) return 'strided';
+    expected *= shape[d]!;
+  }
+  return 'dense';
+}
+
+/**
+ * The same elements as `shape` and `views`' strides with fewer axes: size-1 axes dropped and
+ * neighbours merged wherever every operand steps through them as through one axis (a broadcast
+ * bias `[1, C, 1, 1]` over `[N, C, H, W]` becomes `[N, C, H·W]`). Never rank 0: a scalar is `[1]`.
+ * Fewer axes is less index arithmetic per element.
+ */
+export function coalesce<V extends Pick<StridedView, 'strides' | 'offset'>>(
+  shape: readonly number[],
+  views: readonly V[],
+): { shape: number[]; views: Pick<StridedView, 'strides' | 'offset'>[] } {
+  const dims: number[] = [];
+  const strides: number[][] = views.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && views.every((v, k) => strides[k]![last] === v.strides[d]! * size)) {
+      dims[last] = dims[last]! * size;
+      views.forEach((v, k) => {
+        strides[k]![last] = v.strides[d]!;
+      });
+      continue;
+    }
+    dims.push(size);
+    views.forEach((v, k) => strides[k]!.push(v.strides[d]!));
+  }
+  if (dims.length === 0) return { shape: [1], views: views.map((v) => ({ strides: [0], offset: v.offset })) };
+  return { shape: dims, views: views.map((v, k) => ({ strides: strides[k]!, offset: v.offset })) };
+}
+
+/**
+ * Entry point of a map kernel over the `n = params[0]` elements of {@link stridedMeta}: each
+ * invocation handles {@link RUN} consecutive elements `i`, running `statement(index)`, where
+ * `index(k)` is the storage index (i32) of operand `k`'s element `i`. A strided operand's index is
+ * found once per run (and at each row end), then stepped by its last stride: the per-element
+ * divisions of `at()` are what makes such kernels slow on CPU-backed adapters.
+ */
+export function mapMain(
+  modes: readonly ReadMode[],
+  statement: (index: (k: number) => string) => string,
+): string {
+  const strided = modes.flatMap((m, k) => (m === 'strided' ? [k] : []));
+  const index = (k: number) =>
+    modes[k] === 'dense' ? `base${k} + i32(i)` : modes[k] === 'scalar' ? `base${k}` : `o${k}`;
+  const setup = modes.map((m, k) =>
+    m === 'strided'
+      ? `  var o${k} = i32(at(first, ${k}u));\n  let step${k} = params[2 + rank + ${k} * (rank + 1) + rank];`
+      : `  let base${k} = params[2 + rank + ${k} * (rank + 1)];`,
+  );
+  const advance = [
+    '    col = col + 1u;',
+    '    if (col == lastDim) {',
+    '      col = 0u;',
+    ...strided.map((k) => `      o${k} = i32(at(i + 1u, ${k}u));`),
+    '    } else {',
+    ...strided.map((k) => `      o${k} = o${k} + step${k};`),
+    '    }',
+  ];
+  return [
+    `@compute @workgroup_size(${WORKGROUP})`,
+    'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {',
+    '  let n = u32(params[0]);',
+    `  let first = (gid.x + gid.y * nwg.x * ${WORKGROUP}u) * ${RUN}u;`,
+    '  if (first >= n) { return; }',
+    `  let end = min(first + ${RUN}u, n);`,
+    '  let rank = params[1];',
+    ...(strided.length > 0 ? ['  let lastDim = u32(params[1 + rank]);', '  var col = first % lastDim;'] : []),
+    ...setup,
+    '  for (var i = first; i < end; i = i + 1u) {',
+    statement(index),
+    ...(strided.length > 0 ? advance : []),
+    '  }',
+    '}',
+  ].join('\n');
+}
+
 /** Meta for `STRIDED_AT`: element count, shared shape, then each operand's offset and strides. */
 export function stridedMeta(
   shape: readonly number[],
