@@ -43,7 +43,7 @@ function field(d: usize, f: i32): i32 {
  * nc). A sliver whose NR output positions lie in one output row, with stride 1 and every tap in
  * range, is two vector loads; edges go element by element.
  */
-export function packIm2col(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usize): void {
+export function packIm2col(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usize, cols0: usize): void {
   const img = <usize>field(d, IMG);
   const H = field(d, IH);
   const W = field(d, IW);
@@ -63,7 +63,23 @@ export function packIm2col(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usi
     const q0 = jc + j0;
     const y0 = q0 / wo;
     const x0 = q0 - y0 * wo;
-    const oneRow = w === NR && x0 + NR <= wo;
+        // the sliver's columns lie in one output row, or (past a row's end) in two; narrower outputs
+    // go column by column
+    const lenA = w === NR ? min(NR, wo - x0) : 0;
+    const twoRows = lenA > 0 && lenA < NR && wo >= NR;
+    if (lenA === 0 || (lenA < NR && !twoRows)) {
+      // the (y, x) of each of the sliver's columns, once per sliver rather than a division per element
+      let y = y0;
+      let x = x0;
+      for (let jj = 0; jj < NR; jj++) {
+        store<i32>(cols0 + ((<usize>jj) << 2), y);
+        store<i32>(cols0 + ((<usize>(NR + jj)) << 2), x);
+        if (++x === wo) {
+          x = 0;
+          y++;
+        }
+      }
+    }
     const dst = pb + ((<usize>(j0 * kc)) << 2);
     let c = pc / taps;
     let i = (pc - c * taps) / kw;
@@ -73,27 +89,16 @@ export function packIm2col(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usi
       const base = img + ((<usize>(c * plane)) << 2);
       const r0 = y0 * sh + i * dh - ph;
       const col0 = x0 * sw + j * dw - pw;
-      if (oneRow && (r0 < 0 || r0 >= H)) {
-        v128.store(row, i32x4.splat(0));
-        v128.store(row, i32x4.splat(0), 16);
-      } else if (oneRow && sw === 1 && col0 >= 0 && col0 + NR <= W) {
-        const src = base + ((<usize>(r0 * W + col0)) << 2);
-        v128.store(row, v128.load(src));
-        v128.store(row, v128.load(src, 16), 16);
-      } else if (oneRow) {
-        for (let jj = 0; jj < NR; jj++) {
-          const col = col0 + jj * sw;
-          const v: f32 = col >= 0 && col < W ? load<f32>(base + ((<usize>(r0 * W + col)) << 2)) : 0;
-          store<f32>(row + ((<usize>jj) << 2), v);
-        }
+      if (lenA === NR) copyRun(row, base, r0, col0, NR, H, W, sw);
+      else if (twoRows) {
+        copyRun(row, base, r0, col0, lenA, H, W, sw);
+        copyRun(row + ((<usize>lenA) << 2), base, r0 + sh, j * dw - pw, NR - lenA, H, W, sw);
       } else {
         for (let jj = 0; jj < NR; jj++) {
           let v: f32 = 0;
           if (jj < w) {
-            const q = q0 + jj;
-            const y = q / wo;
-            const r = y * sh + i * dh - ph;
-            const col = (q - y * wo) * sw + j * dw - pw;
+            const r = load<i32>(cols0 + ((<usize>jj) << 2)) * sh + i * dh - ph;
+            const col = load<i32>(cols0 + ((<usize>(NR + jj)) << 2)) * sw + j * dw - pw;
             if (r >= 0 && r < H && col >= 0 && col < W) v = load<f32>(base + ((<usize>(r * W + col)) << 2));
           }
           store<f32>(row + ((<usize>jj) << 2), v);
@@ -110,7 +115,30 @@ export function packIm2col(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usi
   }
 }
 
-/** Bytes of per-thread scratch packIm2colT needs for its tap tables. */
+// Writes `len` values of input row r (columns col0, col0 + sw, …) to `row`, zero where the window
+// reads the padding: two vector loads for a full sliver inside the image, a plain copy for a part.
+@inline
+function copyRun(row: usize, base: usize, r: i32, col0: i32, len: i32, H: i32, W: i32, sw: i32): void {
+  if (r < 0 || r >= H) {
+    for (let jj = 0; jj < len; jj++) store<f32>(row + ((<usize>jj) << 2), 0);
+    return;
+  }
+  const src = base + ((<usize>(r * W)) << 2);
+  if (sw === 1 && col0 >= 0 && col0 + len <= W) {
+    const from = src + ((<usize>col0) << 2);
+    if (len === NR) {
+      v128.store(row, v128.load(from));
+      v128.store(row, v128.load(from, 16), 16);
+    } else for (let jj = 0; jj < len; jj++) store<f32>(row + ((<usize>jj) << 2), load<f32>(from + ((<usize>jj) << 2)));
+    return;
+  }
+  for (let jj = 0; jj < len; jj++) {
+    const col = col0 + jj * sw;
+    store<f32>(row + ((<usize>jj) << 2), col >= 0 && col < W ? load<f32>(src + ((<usize>col) << 2)) : 0);
+  }
+}
+
+/** Bytes of per-thread scratch the packings need for their tables (one sliver's taps or columns). */
 export const TAP_TABLE_BYTES: i32 = 3 * NR * 4;
 
 /**
