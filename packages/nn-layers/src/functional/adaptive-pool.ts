@@ -22,8 +22,10 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: Pair): Tensor {
         for (let c = c0; c < c1; c++) weights[(r * W + c) * ho * wo + y * wo + xo] = share;
     }
   }
+  // NOTE: uploaded in the input's precision: WebGPU has no float64 arrays
+  const values = x.dtype === 'float64' ? weights : Float32Array.from(weights);
   const pool = new Tensor(
-    fromArray(weights, { shape: [H * W, ho * wo], backend: x.array.backend.name }).cast(x.dtype),
+    fromArray(values, { shape: [H * W, ho * wo], backend: x.array.backend.name }).cast(x.dtype),
   );
   return x
     .reshape(N * C, H * W)
