@@ -53,6 +53,7 @@ export {
   conv2dInputGrad,
   conv2dWeightGrad,
   maxPool2d,
+  maxPool2dGrad,
 } from './ndarray/conv.js';
 export {
   arange,

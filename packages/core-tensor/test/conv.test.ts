@@ -11,6 +11,7 @@ import {
   fromArray,
   Generator,
   maxPool2d,
+  maxPool2dGrad,
   type NDArray,
   randn,
   registerBackend,
@@ -195,6 +196,18 @@ describe('maxPool2d on the CPU', () => {
     const via = maxPool2d(x.to('composed'), kernel, o);
     expect(cpu.values.dataSync()).toEqual(via.values.dataSync());
     expect(cpu.indices.dataSync()).toEqual(via.indices.dataSync());
+  });
+
+  it('the gradient adds each output gradient at its maximum (overlapping windows accumulate), as composed', () => {
+    const x = rn(2, 3, 7, 7).cast('float32');
+    const o = { stride: 2, padding: 1 };
+    const { values, indices } = maxPool2d(x, 3, o);
+    const dy = rn(...values.shape).cast('float32');
+    const dx = maxPool2dGrad(dy, indices, [7, 7], 3, o);
+    const via = maxPool2dGrad(dy.to('composed'), indices.to('composed'), [7, 7], 3, o);
+    expectClose(dx.dataSync(), via.dataSync(), 1e-6);
+    expect(dx.sum().item()).toBeCloseTo(dy.sum().item(), 4); // every gradient lands somewhere
+    expect(() => maxPool2dGrad(dy, indices.cast('float32'), [7, 7], 3, o)).toThrow(/int32 indices/);
   });
 
   it('refuses padding beyond half the kernel', () => {

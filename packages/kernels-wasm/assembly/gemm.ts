@@ -112,7 +112,7 @@ export function sgemm(
     for (let pc = 0; pc < K; pc += KC) {
       const kc = min(KC, K - pc);
       const add = accumulate || pc > 0;
-      if (bKind === B_IM2COL) packIm2col(kc, nc, pc, bCol0 + jc, b, pb);
+      if (bKind === B_IM2COL) packIm2col(kc, nc, pc, bCol0 + jc, b, pb, tile + ((<usize>(MR * NR)) << 2));
       else if (bKind === B_IM2COL_T)
         packIm2colT(kc, nc, pc, bCol0 + jc, b, pb, tile + ((<usize>(MR * NR)) << 2));
       else if (bKind === B_DGRAD) packDgrad(kc, nc, pc, bCol0 + jc, b, pb);

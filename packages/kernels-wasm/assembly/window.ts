@@ -431,3 +431,15 @@ function maxPool2x2(planes: i32, H: i32, W: i32, ho: i32, wo: i32, x: usize, out
     }
   }
 }
+
+/** Max pooling's gradient: out (zero-filled `[planes, plane]`) [p, idx[p, q]] += dy[p, q]. */
+export function max_pool_grad_f32(planes: i32, plane: i32, positions: i32, dy: usize, idx: usize, out: usize): void {
+  let q: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = out + ((<usize>(p * plane)) << 2);
+    for (let k = 0; k < positions; k++, q++) {
+      const at = base + ((<usize>load<i32>(idx + (q << 2))) << 2);
+      store<f32>(at, load<f32>(at) + load<f32>(dy + (q << 2)));
+    }
+  }
+}

@@ -15,7 +15,7 @@ import {
   type Runner,
   ratioTable,
   runAll,
-    tfjsRunner,
+  tfjsRunner,
   torchRunner,
 } from '@mlblocks/bench-kit';
 import { registerBackend } from '@mlblocks/core-tensor';
@@ -84,7 +84,7 @@ async function main() {
     }
   }
 
-    let torch: string | null = null;
+  let torch: string | null = null;
   if (!process.env.BENCH_NO_TORCH) {
     const peer = await torchRunner(plan);
     console.log(peer.note);

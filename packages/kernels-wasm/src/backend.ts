@@ -329,6 +329,24 @@ export class WasmBackend implements Backend {
   }
 
   /** Stops the worker pool; every later op on this backend (or on its arrays) throws a BackendError. */
+  maxPool2dGrad(dy: StridedView, indices: StridedView, g: WindowGeometry): Storage {
+    if (dy.storage.dtype !== 'float32')
+      return this.onCpu([dy, indices], (cpu, [a, i]) => cpu.maxPool2dGrad(a!, i!, g));
+    const positions = g.output[0] * g.output[1];
+    const planes = positions === 0 ? 0 : sizeOf(dy.shape) / positions;
+    const out = this.alloc('float32', planes * g.input[0] * g.input[1]);
+    if (planes > 0)
+      this.k.max_pool_grad_f32(
+        planes,
+        g.input[0] * g.input[1],
+        positions,
+        addressOf(dy),
+        addressOf(indices),
+        out.ptr,
+      );
+    return out;
+  }
+
   dispose(): void {
     this.disposedBecause ??= `the wasm backend '${this.name}' was disposed (removed or replaced in the registry); create a new one with createWasmBackend and move your arrays there`;
     this.gemm.dispose();

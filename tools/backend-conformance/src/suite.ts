@@ -15,7 +15,7 @@ import { matmulCases, softmaxCases } from './cases/linalg.js';
 import { assignCases, copyCases, fillCases, whereCases } from './cases/movement.js';
 import { reduceCases } from './cases/reduce.js';
 import { typedArray } from './cases/values.js';
-import { convolutionCases, maxPoolCases } from './cases/window.js';
+import { convolutionCases, maxPoolCases, maxPoolGradCases } from './cases/window.js';
 import { DEFAULT_TOLERANCES, type ToleranceClass } from './tolerances.js';
 
 /** What a backend declares to the conformance suite. */
@@ -56,6 +56,7 @@ const CASES: Record<Family, (seed: number) => Case[]> = {
   conv2dInputGrad: (seed) => convolutionCases(seed).filter((c) => c.family === 'conv2dInputGrad'),
   conv2dWeightGrad: (seed) => convolutionCases(seed).filter((c) => c.family === 'conv2dWeightGrad'),
   maxPool2d: maxPoolCases,
+  maxPool2dGrad: maxPoolGradCases,
 };
 
 /** The families of the contract's optional kernels: a backend without one is skipped (the NDArray layer composes it). */
@@ -66,6 +67,7 @@ const OPTIONAL: ReadonlySet<Family> = new Set([
   'conv2dInputGrad',
   'conv2dWeightGrad',
   'maxPool2d',
+  'maxPool2dGrad',
 ]);
 
 /** Failures shown per family before the rest are counted. */

@@ -5,11 +5,11 @@ import {
   full,
   conv2d as ndConv2d,
   maxPool2d as ndMaxPool2d,
+  maxPool2dGrad as ndMaxPool2dGrad,
   type Pair,
   pair,
   ShapeError,
   type WindowOptions,
-  zeros,
 } from '@mlblocks/core-tensor';
 import { record } from '../engine/record.js';
 import type { Tensor } from '../tensor.js';
@@ -50,15 +50,11 @@ export function conv2d(
 export function maxPool2d(x: Tensor, kernel: Pair, options: WindowOptions = {}): Tensor {
   return record('maxPool2d', [x], (xa) => {
     const { values, indices } = ndMaxPool2d(xa, kernel, options);
-    const [N, C, H, W] = xa.shape as [number, number, number, number];
+    const [H, W] = [xa.shape[2]!, xa.shape[3]!];
     return {
       out: values,
       saved: [indices],
-      backward: (g, [idx]) => {
-        const planes = N * C;
-        const flat = zeros([planes, H * W], { dtype: g.dtype, backend: g.backend.name });
-        return [flat.scatterAdd(1, idx!.reshape(planes, -1), g.reshape(planes, -1)).reshape(N, C, H, W)];
-      },
+      backward: (g, [idx]) => [ndMaxPool2dGrad(g, idx!, [H, W], kernel, options)],
     };
   });
 }

@@ -93,6 +93,11 @@ export interface Backend {
    * each window's first maximum (NaN counts as the maximum, the first one wins).
    */
   maxPool2d?(x: StridedView, g: WindowGeometry): [Storage, Storage];
+  /**
+   * Max pooling's gradient: a zero `[P, H, W]` into which each element of `dy` `[P, Ho, Wo]` is added
+   * at the plane position its (int32) `indices` entry names (overlapping windows accumulate).
+   */
+  maxPool2dGrad?(dy: StridedView, indices: StridedView, g: WindowGeometry): Storage;
 
   /** Releases everything the backend holds (GPU devices, workers). */
   dispose?(): void;

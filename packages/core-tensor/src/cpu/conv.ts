@@ -1,5 +1,6 @@
 import type { StridedView } from '../backend/backend.js';
 import type { TypedArray } from '../dtype.js';
+import { sizeOf } from '../shape/shape.js';
 import type { ConvGeometry, WindowGeometry } from '../shape/window.js';
 import { dataOf } from './cpu-storage.js';
 import { gemm } from './matmul.js';
@@ -173,4 +174,23 @@ export function maxPool2dInto(
         indices[o++] = at;
       }
   }
+}
+
+/** Max pooling's gradient: out (zero-filled `[P, H·W]`) [p, indices[p, q]] += dy[p, q]. */
+export function maxPool2dGradInto(
+  dy: StridedView,
+  indices: StridedView,
+  g: WindowGeometry,
+  out: TypedArray,
+): void {
+  const DY = dataOf(dy);
+  const I = dataOf(indices);
+  const plane = g.input[0] * g.input[1];
+  const positions = g.output[0] * g.output[1];
+  const planes = positions === 0 ? 0 : sizeOf(dy.shape) / positions;
+  for (let p = 0, q = 0; p < planes; p++)
+    for (let end = q + positions; q < end; q++) {
+      const at = p * plane + I[indices.offset + q]!;
+      out[at] = out[at]! + DY[dy.offset + q]!;
+    }
 }

@@ -9,7 +9,13 @@ import {
 import { allocTyped, bytesPerElement, type DType, type TypedArray } from '../dtype.js';
 import { contiguousStrides, sizeOf } from '../shape/shape.js';
 import type { ConvGeometry, WindowGeometry } from '../shape/window.js';
-import { conv2dInputGradInto, conv2dInto, conv2dWeightGradInto, maxPool2dInto } from './conv.js';
+import {
+  conv2dInputGradInto,
+  conv2dInto,
+  conv2dWeightGradInto,
+  maxPool2dGradInto,
+  maxPool2dInto,
+} from './conv.js';
 import { CpuStorage } from './cpu-storage.js';
 import { assignStrided, binaryInto, unaryInto, whereInto } from './elementwise.js';
 import { gatherInto, scatterAddInto } from './indexing.js';
@@ -160,6 +166,13 @@ export class CpuBackend implements Backend {
     const indices = this.alloc('int32', size);
     maxPool2dInto(x, g, values.data, indices.data as Int32Array);
     return [values, indices];
+  }
+
+  maxPool2dGrad(dy: StridedView, indices: StridedView, g: WindowGeometry): Storage {
+    const planes = sizeOf(dy.shape) / (g.output[0] * g.output[1] || 1);
+    const out = this.alloc(dy.storage.dtype, planes * g.input[0] * g.input[1]);
+    maxPool2dGradInto(dy, indices, g, out.data);
+    return out;
   }
 
   private assignInto(out: CpuStorage, src: StridedView, toBool: boolean): void {

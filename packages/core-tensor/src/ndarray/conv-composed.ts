@@ -136,3 +136,9 @@ function toUnpadded(position: NDArray, g: WindowGeometry): NDArray {
   const col = position.sub(row.mul(wp));
   return row.sub(g.padding[0]).mul(g.input[1]).add(col.sub(g.padding[1]));
 }
+
+export function maxPool2dGrad(dy: NDArray, indices: NDArray, g: WindowGeometry): NDArray {
+  const [N, C] = dy.shape as [number, number];
+  const planes = zeros([N * C, g.input[0] * g.input[1]], { dtype: dy.dtype, backend: dy.backend.name });
+  return planes.scatterAdd(1, indices.reshape(N * C, -1), dy.reshape(N * C, -1)).reshape(N, C, ...g.input);
+}

@@ -187,6 +187,43 @@ export function maxPool2d(
   });
 }
 
+/**
+ * The gradient of {@link maxPool2d}: each element of `dy` `[N, C, Ho, Wo]` added at its window's
+ * maximum, given by the forward pass's `indices`, into a zero `[N, C, H, W]` for an input of
+ * `inputSize` `[H, W]` (overlapping windows accumulate).
+ */
+export function maxPool2dGrad(
+  dy: NDArray,
+  indices: NDArray,
+  inputSize: readonly [number, number],
+  kernel: Pair,
+  options: WindowOptions = {},
+): NDArray {
+  const [N, C, Ho, Wo] = checkRank4('maxPool2dGrad', 'gradient', dy, '[N, C, Ho, Wo]');
+  const g = windowGeometry('maxPool2dGrad', inputSize, kernel, options, kernel);
+  if (
+    g.output[0] !== Ho ||
+    g.output[1] !== Wo ||
+    indices.dtype !== 'int32' ||
+    indices.shape.some((d, i) => d !== dy.shape[i])
+  ) {
+    throw new ShapeError(
+      'maxPool2dGrad',
+      `needs the gradient and int32 indices of the pooling's output shape ${fmtShape([N, C, ...g.output])}, got ${fmtShape(dy.shape)} and ${indices.dtype} ${fmtShape(indices.shape)}`,
+    );
+  }
+  sameBackend('maxPool2dGrad', dy, indices);
+  const dtype = computeType('maxPool2dGrad', dy);
+  const shape = [N, C, ...g.input];
+  return tidy(() => {
+    const [dys, idx] = [compact(dy, dtype), indices.contiguous()];
+    const kernelGrad = dy.backend.maxPool2dGrad;
+    if (!kernelGrad) return composed.maxPool2dGrad(dys, idx, g);
+    const storage = kernelGrad.call(dy.backend, dys.view('maxPool2dGrad'), idx.view('maxPool2dGrad'), g);
+    return NDArray.fromStorage(storage, shape, dtype);
+  });
+}
+
 /** Padding beyond half the kernel would leave windows of padding alone (PyTorch refuses it too). */
 function checkPoolPadding(op: string, g: WindowGeometry): void {
   for (const axis of [0, 1] as const) {

@@ -72,6 +72,14 @@ export interface KernelExports {
     flip: boolean,
   ): void;
   max_pool_f32(planes: number, window: number, x: number, out: number, idx: number): void;
+  max_pool_grad_f32(
+    planes: number,
+    plane: number,
+    positions: number,
+    dy: number,
+    idx: number,
+    out: number,
+  ): void;
   unary_f32(op: number, rank: number, meta: number, offs: number, x: number, out: number): void;
   binary_f32(
     op: number,

@@ -21,6 +21,7 @@ export const FAMILIES = [
   'conv2dInputGrad',
   'conv2dWeightGrad',
   'maxPool2d',
+  'maxPool2dGrad',
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 

@@ -156,3 +156,36 @@ export function maxPoolCases(seed: number): Case[] {
   }
   return cases;
 }
+
+/** Max pooling's gradient: output gradients added at random in-plane positions (repeats accumulate). */
+export function maxPoolGradCases(seed: number): Case[] {
+  const gen = new Generator(seed);
+  const cases: Case[] = [];
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const [shape, kernel, o] of POOLS) {
+      const g = windowGeometry('conformance', [shape[1]!, shape[2]!], kernel, o, kernel);
+      const out = [shape[0]!, ...g.output];
+      const plane = shape[1]! * shape[2]!;
+      const count = out[0]! * out[1]! * out[2]!;
+      const indices = Array.from({ length: count }, () => gen.nextInt(0, plane));
+      cases.push({
+        family: 'maxPool2dGrad',
+        name: `maxPool2dGrad of ${describeInput(dtype, out, 'contiguous')} into [${shape}], kernel ${JSON.stringify(kernel)} ${JSON.stringify(o)}`,
+        inputs: [
+          input(gen, dtype, out, 'contiguous', 'normal'),
+          {
+            dtype: 'int32',
+            data: Int32Array.from(indices),
+            shape: out,
+            strides: [out[1]! * out[2]!, out[2]!, 1],
+            offset: 0,
+          },
+        ],
+        run: (b, [dy, idx]) => b.maxPool2dGrad!(dy!, idx!, g),
+        tolerance: 'accumulation',
+        nonFinite: false,
+      });
+    }
+  }
+  return cases;
+}
