@@ -52,13 +52,17 @@ function describe(value: unknown): string {
 }
 
 // The valid name a user most likely meant: the same letters ignoring case and underscores
-// (PyTorch's `ignore_index`), else one within two edits, else one that starts with the key
-// (`train` for `training`).
+// (PyTorch's `ignore_index`), else one within two edits, else one that starts with the key or
+// that the key contains.
 function closest(key: string, names: readonly string[]): string | undefined {
   const squash = (s: string) => s.toLowerCase().replaceAll('_', '');
   const same = names.find((n) => squash(n) === squash(key));
   if (same !== undefined) return same;
-  const prefixed = squash(key).length >= 3 ? names.find((n) => squash(n).startsWith(squash(key))) : undefined;
+  const k = squash(key);
+  // `train` for `training`, `tableSize` for `size`
+  const prefixed =
+    names.find((n) => k.length >= 3 && squash(n).startsWith(k)) ??
+    names.find((n) => squash(n).length >= 4 && k.includes(squash(n)));
   let best: string | undefined;
   let bestDistance = 3;
   for (const name of names) {
