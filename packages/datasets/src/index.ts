@@ -4,16 +4,19 @@
  * `node:` module. Files, downloads and npm-shipped data live in `@mlblocks/datasets/node`.
  */
 export { ChecksumError, DataFormatError, DataNotFoundError, DownloadError } from './errors.js';
-export { decodeIdx, gunzip } from './idx/gunzip.js';
+export { decodeIdx, type GunzipOptions, gunzip } from './idx/gunzip.js';
 export {
+  DEFAULT_MAX_IDX_BYTES,
   encodeIdx,
   IDX_DTYPES,
   type IdxArray,
   type IdxDType,
   type IdxExpectation,
+  type IdxHeader,
   type IdxTypedArrayFor,
   isGzip,
   parseIdx,
+  readIdxHeader,
 } from './idx/idx-format.js';
 export { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES } from './images/class-names.js';
 export { type DigitFile, EMBEDDED_MNIST_SPLIT, embeddedMnistFromDigits } from './images/embedded-mnist.js';
@@ -54,8 +57,8 @@ export {
   aliasTable,
   type CountsLike,
   negativeSamplingTable,
-  sampleAlias,
   type SubsamplingOptions,
+  sampleAlias,
   sampleNegatives,
   subsamplingKeepProbabilities,
   unigramDistribution,

@@ -45,6 +45,24 @@ export interface IdxExpectation {
   shape?: readonly number[];
   /** Name used in error messages (a file name); default `'IDX data'`. */
   name?: string;
+  /**
+   * The largest file (header + elements, decompressed) accepted, in bytes: default 1 GiB
+   * (`DEFAULT_MAX_IDX_BYTES`). A header declaring more is refused before anything is decompressed.
+   */
+  maxBytes?: number;
+}
+
+/** The default `maxBytes` of an IDX file: 1 GiB (EMNIST's largest file is about 550 MB). */
+export const DEFAULT_MAX_IDX_BYTES = 2 ** 30;
+
+/** What an IDX header declares (see `readIdxHeader`). */
+export interface IdxHeader {
+  readonly dtype: IdxDType;
+  readonly shape: readonly number[];
+  /** Bytes of the header: 4 + 4 · rank. */
+  readonly headerBytes: number;
+  /** Bytes of the whole file: header + elements. */
+  readonly totalBytes: number;
 }
 
 const BYTES: Record<IdxDType, number> = { uint8: 1, int8: 1, int16: 2, int32: 4, float32: 4, float64: 8 };
@@ -68,46 +86,81 @@ export function isGzip(bytes: Uint8Array): boolean {
  */
 export function parseIdx(bytes: Uint8Array, expect: IdxExpectation = {}): IdxArray {
   const name = expect.name ?? 'IDX data';
+  if (isGzip(bytes)) {
+    throw new DataFormatError(
+      'parseIdx',
+      `${name}: the bytes are gzip-compressed; decompress them first (gunzip / decodeIdx)`,
+    );
+  }
+  const header = readIdxHeader(bytes, expect);
+  if (header === null) {
+    throw new DataFormatError(
+      'parseIdx',
+      bytes.length < 4
+        ? `${name}: expected at least a 4-byte magic number, got ${bytes.length} bytes`
+        : `${name}: truncated header: rank ${bytes[3]} needs ${4 + 4 * bytes[3]!} header bytes, got ${bytes.length}`,
+    );
+  }
+  const { dtype, shape, headerBytes, totalBytes } = header;
+  if (bytes.length !== totalBytes) {
+    const what = bytes.length < totalBytes ? 'truncated' : 'trailing bytes';
+    throw new DataFormatError(
+      'parseIdx',
+      `${name}: ${what}: shape [${shape}] of ${dtype} needs ${totalBytes - headerBytes} data bytes (${totalBytes} in all), got ${bytes.length - headerBytes} (${bytes.length} in all)`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = (totalBytes - headerBytes) / BYTES[dtype];
+  return { dtype, shape, data: readElements(view, headerBytes, count, dtype) } as IdxArray;
+}
+
+/**
+ * Reads and checks the header at the start of an uncompressed IDX file — magic number, dtype code,
+ * rank, sizes, `expect`'s dtype and shape, and the declared size against `expect.maxBytes` — from
+ * its first bytes alone, so a stream can be refused (or its length known) before the rest is read.
+ * Returns `null` while `bytes` are too few to hold the whole header.
+ *
+ * @throws {DataFormatError} on any mismatch, naming what was expected and what was found.
+ *
+ * @example
+ * readIdxHeader(firstBytes, { dtype: 'uint8' })?.totalBytes; // 7,840,016 for MNIST's test images
+ */
+export function readIdxHeader(bytes: Uint8Array, expect: IdxExpectation = {}): IdxHeader | null {
+  const name = expect.name ?? 'IDX data';
   const fail = (message: string): never => {
     throw new DataFormatError('parseIdx', `${name}: ${message}`);
   };
-  if (isGzip(bytes)) {
-    fail('the bytes are gzip-compressed; decompress them first (gunzip / decodeIdx)');
-  }
-  if (bytes.length < 4) fail(`expected at least a 4-byte magic number, got ${bytes.length} bytes`);
-  if (bytes[0] !== 0 || bytes[1] !== 0) {
+  if (bytes.length >= 2 && (bytes[0] !== 0 || bytes[1] !== 0)) {
     fail(`bad magic number 0x${hex(bytes, 0, 4)}: expected 0x0000 followed by a dtype code and a rank`);
   }
-  const code = bytes[2]!;
-  const dtype = IDX_DTYPES[code as keyof typeof IDX_DTYPES];
+  if (bytes.length < 3) return null;
+  const dtype = IDX_DTYPES[bytes[2]! as keyof typeof IDX_DTYPES];
   if (dtype === undefined) {
     fail(`unknown dtype code 0x${hex(bytes, 2, 3)}; expected one of 08 09 0b 0c 0d 0e`);
   }
+  if (expect.dtype !== undefined && expect.dtype !== dtype) fail(`dtype ${dtype}, expected ${expect.dtype}`);
+  if (bytes.length < 4) return null;
   const rank = bytes[3]!;
   if (rank === 0) fail('rank 0 in the magic number; expected at least one dimension');
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) {
-    fail(`truncated header: rank ${rank} needs ${headerBytes} header bytes, got ${bytes.length}`);
-  }
+  if (bytes.length < headerBytes) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape: number[] = [];
   for (let axis = 0; axis < rank; axis++) shape.push(view.getUint32(4 + 4 * axis, false));
-  const count = shape.reduce((a, b) => a * b, 1);
-  const dataBytes = count * BYTES[dtype];
-  const actual = bytes.length - headerBytes;
-  if (actual !== dataBytes) {
-    const what = actual < dataBytes ? 'truncated' : 'trailing bytes';
-    fail(
-      `${what}: shape [${shape}] of ${dtype} needs ${dataBytes} data bytes (${headerBytes + dataBytes} in all), got ${actual} (${bytes.length} in all)`,
-    );
-  }
-  if (expect.dtype !== undefined && expect.dtype !== dtype) fail(`dtype ${dtype}, expected ${expect.dtype}`);
   if (expect.shape !== undefined) {
     const want = expect.shape;
-    const fits = want.length === shape.length && want.every((d, i) => d === -1 || d === shape[i]);
-    if (!fits) fail(`shape [${shape}], expected [${want.map((d) => (d === -1 ? '*' : d))}]`);
+    if (want.length !== rank || !want.every((d, i) => d === -1 || d === shape[i])) {
+      fail(`shape [${shape}], expected [${want.map((d) => (d === -1 ? '*' : d))}]`);
+    }
   }
-  return { dtype, shape, data: readElements(view, headerBytes, count, dtype) } as IdxArray;
+  const totalBytes = headerBytes + shape.reduce((a, b) => a * b, 1) * BYTES[dtype!];
+  const maxBytes = expect.maxBytes ?? DEFAULT_MAX_IDX_BYTES;
+  if (totalBytes > maxBytes) {
+    fail(
+      `shape [${shape}] of ${dtype} declares ${totalBytes} bytes, more than maxBytes ${maxBytes}; pass a larger maxBytes if the file is really that big`,
+    );
+  }
+  return { dtype: dtype!, shape, headerBytes, totalBytes };
 }
 
 function readElements(view: DataView, offset: number, count: number, dtype: IdxDType) {
