@@ -25,6 +25,14 @@ export class HttpStatusError extends Error {
   }
 }
 
+/**
+ * A request that retrying cannot fix — a malformed URL, a scheme other than http/https, more
+ * redirects than allowed (a loop) — so a download moves on to the next mirror at once.
+ */
+export class UnretryableRequestError extends Error {
+  readonly permanent = true;
+}
+
 /** Options of one GET. */
 export interface GetOptions {
   headers?: Record<string, string>;
@@ -42,11 +50,17 @@ export interface GetOptions {
 export function httpGet(url: string, options: GetOptions, redirects = 0): Promise<IncomingMessage> {
   const { headers = {}, timeoutMs, maxRedirects = 5, signal } = options;
   return new Promise((resolvePromise, reject) => {
-    const parsed = new URL(url);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      reject(new UnretryableRequestError(`malformed URL '${url}'`));
+      return;
+    }
     const request =
       parsed.protocol === 'https:' ? httpsRequest : parsed.protocol === 'http:' ? httpRequest : null;
     if (request === null) {
-      reject(new Error(`unsupported URL scheme in ${url} (expected http: or https:)`));
+      reject(new UnretryableRequestError(`unsupported URL scheme in ${url} (expected http: or https:)`));
       return;
     }
     // NOTE: a fresh connection per request (agent: false): no pooled socket outlives a download
@@ -55,10 +69,20 @@ export function httpGet(url: string, options: GetOptions, redirects = 0): Promis
       if (status >= 300 && status < 400 && res.headers.location) {
         res.resume();
         if (redirects >= maxRedirects) {
-          reject(new Error(`more than ${maxRedirects} redirects from ${url}`));
+          reject(
+            new UnretryableRequestError(`more than ${maxRedirects} redirects from ${url} (a redirect loop?)`),
+          );
           return;
         }
-        const next = new URL(res.headers.location, parsed).toString();
+        let next: string;
+        try {
+          next = new URL(res.headers.location, parsed).toString();
+        } catch {
+          reject(
+            new UnretryableRequestError(`malformed redirect location '${res.headers.location}' from ${url}`),
+          );
+          return;
+        }
         httpGet(next, options, redirects + 1).then(resolvePromise, reject);
         return;
       }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { checkOptions, type OptionNames } from '@mlblocks/core-tensor';
 import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES } from '../images/class-names.js';
 import type { ImageSplit } from '../images/image-dataset.js';
 import { defaultCacheDir } from '../node/cache-dir.js';
@@ -62,7 +63,14 @@ export const FASHION_MNIST_REMOTE: RemoteIdxDataset = Object.freeze({
 export interface DownloadMnistOptions
   extends Pick<
     DownloadOptions,
-    'retries' | 'retryDelayMs' | 'timeoutMs' | 'progress' | 'onProgress' | 'signal'
+    | 'retries'
+    | 'retryDelayMs'
+    | 'timeoutMs'
+    | 'minBytesPerSecond'
+    | 'deadlineMs'
+    | 'progress'
+    | 'onProgress'
+    | 'signal'
   > {
   /** Which dataset (default `'mnist'`), or a description of your own. */
   variant?: 'mnist' | 'fashion-mnist' | RemoteIdxDataset;
@@ -71,6 +79,20 @@ export interface DownloadMnistOptions
   /** Cache root (default `defaultCacheDir()`); files go to `<cacheDir>/<name>/`. */
   cacheDir?: string;
 }
+
+const DOWNLOAD_MNIST_OPTIONS: OptionNames<DownloadMnistOptions> = {
+  variant: true,
+  mirrors: true,
+  cacheDir: true,
+  retries: true,
+  retryDelayMs: true,
+  timeoutMs: true,
+  minBytesPerSecond: true,
+  deadlineMs: true,
+  progress: true,
+  onProgress: true,
+  signal: true,
+};
 
 /**
  * Downloads (once) and loads an MNIST-format dataset: the four gzip files are fetched from the
@@ -82,14 +104,15 @@ export interface DownloadMnistOptions
  * const { train, test } = await downloadMnist({ variant: 'fashion-mnist' });
  */
 export async function downloadMnist(options: DownloadMnistOptions = {}): Promise<ImageSplit> {
-  const { variant = 'mnist', cacheDir = defaultCacheDir() } = options;
+  checkOptions('downloadMnist', options, DOWNLOAD_MNIST_OPTIONS);
+  const { variant = 'mnist', cacheDir = defaultCacheDir(), mirrors: _, ...transfer } = options;
   const spec =
     variant === 'mnist' ? MNIST_REMOTE : variant === 'fashion-mnist' ? FASHION_MNIST_REMOTE : variant;
   const mirrors = options.mirrors ?? spec.mirrors;
   const folder = join(cacheDir, spec.name);
   for (const file of IDX_FILE_NAMES) {
     await downloadFile({
-      ...options,
+      ...transfer,
       urls: mirrors.map((base) => `${base}${file}.gz`),
       dest: join(folder, file),
       sha256: spec.sha256[file],
