@@ -1,14 +1,16 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataFormatError, DataNotFoundError } from '../errors.js';
 import { Vocabulary } from '../text/vocabulary.js';
+import { writeFileAtomicSync } from './write-file-atomic.js';
 
-/** Writes a vocabulary as JSON (atomically: a temporary file renamed into place). */
+/**
+ * Writes a vocabulary as JSON, atomically: a temporary file, flushed, renamed into place — removed
+ * if anything fails, and temporary files of killed writers are cleaned up by the next save.
+ */
 export function saveVocabulary(vocab: Vocabulary, path: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(vocab.toJSON())}\n`);
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, `${JSON.stringify(vocab.toJSON())}\n`);
 }
 
 /**
