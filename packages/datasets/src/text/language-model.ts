@@ -1,4 +1,4 @@
-import { fromArray, type NDArray, ValueError } from '@mlblocks/core-tensor';
+import { checkOptions, fromArray, type NDArray, ValueError } from '@mlblocks/core-tensor';
 
 /**
  * Lays a token stream out for truncated-BPTT language-model training: `batchSize` contiguous
@@ -15,6 +15,7 @@ export function batchify(
   batchSize: number,
   options: { backend?: string } = {},
 ): NDArray {
+  checkOptions('batchify', options, { backend: true });
   if (!(Number.isInteger(batchSize) && batchSize > 0)) {
     throw new ValueError('batchify', `batchSize must be a positive integer, got ${batchSize}`);
   }

@@ -1,4 +1,4 @@
-import { Generator, ValueError } from '@mlblocks/core-tensor';
+import { checkOptions, Generator, ValueError } from '@mlblocks/core-tensor';
 import { permutation } from '../loading/shuffle.js';
 
 /** Fractions of the validation and test parts (the train part gets the rest). */
@@ -36,6 +36,7 @@ export function trainValidTestSplit<T extends Sliceable>(
   items: T,
   fractions: SplitFractions = {},
 ): TrainValidTest<T> {
+  checkOptions('trainValidTestSplit', fractions, { valid: true, test: true, seed: true });
   const { valid = 0.1, test = 0.1, seed } = fractions;
   if (!(valid >= 0 && test >= 0 && valid + test <= 1)) {
     throw new ValueError(

@@ -1,3 +1,5 @@
+import { checkOptions } from '@mlblocks/core-tensor';
+
 /** Options of `tokenizeWords`. */
 export interface WordTokenizerOptions {
   /** Lowercase every token (default true). */
@@ -27,6 +29,7 @@ const WORDS_AND_MARKS = new RegExp(`${WORD}|[\\p{P}\\p{S}]`, 'gu');
  * tokenizeWords("Don't stop!", { punctuation: 'keep' }); // ["don't", 'stop', '!']
  */
 export function tokenizeWords(text: string, options: WordTokenizerOptions = {}): string[] {
+  checkOptions('tokenizeWords', options, { lowercase: true, punctuation: true });
   const { lowercase = true, punctuation = 'drop' } = options;
   let normalized = text.normalize('NFKC').replace(/[\u2018\u2019\u02bc]/g, "'");
   if (lowercase) normalized = normalized.toLowerCase();
@@ -57,6 +60,7 @@ const ASCII_WORD = /[a-z0-9]+/g;
  * // [['it', 's', '1790'], ['fellow', 'citizens'], ['who']]
  */
 export function tokenizeSentences(text: string, options: SentenceTokenizerOptions = {}): string[][] {
+  checkOptions('tokenizeSentences', options, { words: true });
   const { words = 'ascii' } = options;
   const sentences: string[][] = [];
   // NOTE: tokenizeWords lowercases (after NFKC) by itself
@@ -81,5 +85,6 @@ export interface CharTokenizerOptions {
  * tokenizeChars('To be'); // ['T', 'o', ' ', 'b', 'e']
  */
 export function tokenizeChars(text: string, options: CharTokenizerOptions = {}): string[] {
+  checkOptions('tokenizeChars', options, { lowercase: true });
   return Array.from(options.lowercase ? text.toLowerCase() : text);
 }

@@ -1,4 +1,4 @@
-import { IndexError, ValueError } from '@mlblocks/core-tensor';
+import { checkOptions, IndexError, ValueError } from '@mlblocks/core-tensor';
 import { DataFormatError } from '../errors.js';
 
 /** How a vocabulary is built. */
@@ -70,6 +70,7 @@ export class Vocabulary {
 
   /** Builds a vocabulary from token counts (see `countTokens`). */
   static fromCounts(counts: ReadonlyMap<string, number>, options: VocabularyOptions = {}): Vocabulary {
+    checkOptions('Vocabulary.build', options, { minCount: true, maxSize: true, specials: true, unk: true });
     const { minCount = 1, maxSize = Number.POSITIVE_INFINITY, specials = ['<unk>'] } = options;
     const unk = options.unk === undefined ? (specials.includes('<unk>') ? '<unk>' : null) : options.unk;
     const op = 'Vocabulary.build';

@@ -1,4 +1,4 @@
-import { type Generator, ValueError } from '@mlblocks/core-tensor';
+import { checkOptions, type Generator, ValueError } from '@mlblocks/core-tensor';
 
 /** Counts by id: a `Vocabulary` (or anything with `counts` and `specials`) or a plain array of counts. */
 export type CountsLike =
@@ -42,6 +42,7 @@ export function subsamplingKeepProbabilities(
   source: CountsLike,
   options: SubsamplingOptions = {},
 ): Float64Array {
+  checkOptions('subsamplingKeepProbabilities', options, { threshold: true, formula: true });
   const { threshold = 1e-5, formula = 'word2vec' } = options;
   if (!(threshold > 0)) throw new ValueError('subsampling', `threshold must be positive, got ${threshold}`);
   const counts = countsOf(source);
@@ -84,6 +85,7 @@ export function negativeSamplingTable(
   source: CountsLike,
   options: { power?: number; size?: number } = {},
 ): Int32Array {
+  checkOptions('negativeSamplingTable', options, { power: true, size: true });
   const { power = 0.75, size = 1_000_000 } = options;
   if (!(Number.isInteger(size) && size > 0)) {
     throw new ValueError('negativeSamplingTable', `size must be a positive integer, got ${size}`);
@@ -129,6 +131,7 @@ export interface AliasTable {
 
 /** Builds the alias table of `P(w) ∝ count(w)^power` (see `AliasTable`). */
 export function aliasTable(source: CountsLike, options: { power?: number } = {}): AliasTable {
+  checkOptions('aliasTable', options, { power: true });
   const p = unigramDistribution(source, options.power ?? 0.75);
   const n = p.length;
   const probability = new Float64Array(n);
