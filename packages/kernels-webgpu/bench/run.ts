@@ -1,8 +1,8 @@
 // kernels-webgpu bench: matmul GFLOP/s (256–2048), one MLP training step (784-256-10, batch 128)
 // and one CNN training step (batch 64, 3×3 convs 1→32→64 on 28×28) on this backend, our CPU
 // backend and TensorFlow.js's webgpu / wasm / cpu backends — one run, as ratios against ours.
-// Run: pnpm bench (in packages/kernels-webgpu). BENCH_SIZES, BENCH_NO_TFJS=1, BENCH_NO_CNN=1 trim
-// it; BENCH_MATMUL_KERNEL=tiled|registers picks our matmul kernel; BENCH_COMPOSED=1 runs convolution
+// Run: pnpm bench (in packages/kernels-webgpu). BENCH_SIZES, BENCH_NO_TFJS=1, BENCH_TFJS=webgpu,wasm
+// (which TF.js peers), BENCH_NO_CNN=1 trim it; BENCH_MATMUL_KERNEL=tiled|registers picks our matmul kernel; BENCH_COMPOSED=1 runs convolution
 // and pooling composed from gather + matmul (as before the window kernels). No thresholds: a measurement.
 import { cpus } from 'node:os';
 import {
@@ -83,8 +83,10 @@ async function main() {
     console.log(`adapter: none (${(error as Error).message})`);
   }
   runners.push(mlblocksRunner('cpu', 'mlblocks cpu'));
+  const peers = (process.env.BENCH_TFJS ?? 'webgpu,wasm,cpu').split(',');
   for (const name of ['webgpu', 'wasm', 'cpu'] as const) {
     if (process.env.BENCH_NO_TFJS) break;
+    if (!peers.includes(name)) continue;
     const tf = await loadTfjs(name, gpu);
     if (typeof tf === 'string') console.log(`tfjs ${name}: not run (${tf})`);
     else runners.push(tfjsRunner(tf, name));

@@ -20,7 +20,7 @@ import {
 import { isSoftwareAdapter } from './adapter.js';
 import { fromGpuWords, GPU_ELEMENT_BYTES, toGpuWords, wgslType } from './engine/dtypes.js';
 import { Engine } from './engine/engine.js';
-import { cloneConvTuning, HARDWARE_CONV } from './engine/tuning.js';
+import { convTuningFor } from './engine/tuning.js';
 import * as conv from './kernels/conv.js';
 import * as ew from './kernels/elementwise.js';
 import * as ix from './kernels/indexing.js';
@@ -49,7 +49,7 @@ export class WebGPUBackend implements Backend {
     readonly gpu: GPU | null = null,
   ) {
     this.engine = new Engine(device);
-    if (!isSoftwareAdapter(adapterDescription)) this.engine.conv = cloneConvTuning(HARDWARE_CONV);
+    this.engine.conv = convTuningFor(adapterDescription);
   }
 
   /** True for a software adapter (see {@link isSoftwareAdapter}): auto-selection passes it over. */

@@ -5,4 +5,12 @@
 export { type AutoSelectOptions, isSoftwareAdapter, useWebGPUIfAvailable } from './adapter.js';
 export { WebGPUBackend } from './backend.js';
 export { createWebGPUBackend, type WebGPUBackendOptions } from './create.js';
+export type { EngineCounts } from './engine/engine.js';
+export {
+  CONV_TUNING,
+  type ConvBlock,
+  type ConvBlocks,
+  type ConvTuning,
+  convTuningFor,
+} from './engine/tuning.js';
 export { GpuStorage } from './storage.js';

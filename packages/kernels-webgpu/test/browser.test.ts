@@ -1,5 +1,6 @@
 // The package in a real browser: headless Chromium (Debian's) with WebGPU on its software
-// adapter, driven by playwright-core, runs a matmul + softmax and must match the CPU backend.
+// adapter, driven by playwright-core, runs a matmul + softmax and a convolution + max pool, and
+// must match the CPU backend.
 import { fileURLToPath } from 'node:url';
 import { chromiumAvailable, type Server, serve, withChromium } from '@mlblocks/browser-test-kit';
 import { build } from 'esbuild';
@@ -29,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 describe.skipIf(!available)('in headless Chromium', () => {
-  it('runs a matmul + softmax on navigator.gpu and matches the CPU backend', async () => {
+  it('runs a matmul + softmax and a convolution + max pool on navigator.gpu, matching the CPU backend', async () => {
     const args = ['--enable-unsafe-webgpu', '--disable-quic', '--no-sandbox'];
     await withChromium(args, async (browser) => {
       const page = await browser.newPage();
@@ -40,11 +41,19 @@ describe.skipIf(!available)('in headless Chromium', () => {
       const result = await page.evaluate(() => window.mlblocksResult);
       expect(errors).toEqual([]);
       expect(result).not.toHaveProperty('error');
-      const ok = result as { adapter: string; worst: number; size: number };
+      const ok = result as {
+        adapter: string;
+        worst: number;
+        size: number;
+        convWorst: number;
+        convSize: number;
+      };
       expect(ok.size).toBe(67 * 33);
       expect(ok.worst).toBeLessThan(1e-5);
+      expect(ok.convSize).toBe(2 * 4 * 4 * 4);
+      expect(ok.convWorst).toBeLessThan(1e-4);
       console.log(
-        `browser WebGPU adapter: ${ok.adapter}; worst |cpu − webgpu| = ${ok.worst.toExponential(2)}`,
+        `browser WebGPU adapter: ${ok.adapter}; worst |cpu − webgpu| = ${ok.worst.toExponential(2)}; convolution + pool: ${ok.convWorst.toExponential(2)} relative`,
       );
     });
   }, 120_000);

@@ -1,6 +1,6 @@
 // The WebGPU backend against the CPU reference: the shared conformance suite (every primitive,
 // every op of core-tensor's op lists, every dtype it holds, awkward shapes and views) — matmul under
-// both kernels — then what only this backend has: dispatches past the 65,535-workgroup limit,
+// both kernels, the window kernels under both adapters' tunings — then what only this backend has: dispatches past the 65,535-workgroup limit,
 // compile errors as typed errors, the buffer pool's deferred destroy, and flat memory.
 //
 // What it declares: no float64 (WGSL has none); no promise for NaN and ±∞ inputs (WGSL lets
@@ -14,6 +14,7 @@ import {
   expectMatchesCpu,
 } from '@mlblocks/backend-conformance';
 import { BackendError, Generator, memory, type NDArray, randn, tidy } from '@mlblocks/core-tensor';
+import { convTuningFor } from '@mlblocks/kernels-webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpu, noAdapter } from './adapter.js';
 
@@ -54,6 +55,18 @@ describe.skipIf(noAdapter)(`WebGPU (${gpu?.adapterDescription})`, () => {
       gpu!.engine.matmulKernel = previous;
     });
     describeConformance('webgpu', { ...WEBGPU, families: ['matmul'] });
+  });
+
+  describe("with a GPU's convolution tuning (4×4 blocks, weight gradients split to 65,536 invocations)", () => {
+    let previous = gpu!.engine.conv;
+    beforeAll(() => {
+      previous = gpu!.engine.conv;
+      gpu!.engine.conv = convTuningFor('a GPU');
+    });
+    afterAll(() => {
+      gpu!.engine.conv = previous;
+    });
+    describeConformance('webgpu', { ...WEBGPU, families: ['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad'] });
   });
 
   it('sums 70,000 rows (more rows than one grid axis holds)', async () => {

@@ -1,6 +1,6 @@
 import { BackendError } from '@mlblocks/core-tensor';
 import { BufferPool } from './buffer-pool.js';
-import { type ConvTuning, cloneConvTuning, SOFTWARE_CONV } from './tuning.js';
+import { CONV_TUNING, type ConvTuning } from './tuning.js';
 
 /** Threads per workgroup of the 1-D kernels. */
 export const WORKGROUP = 64;
@@ -56,12 +56,10 @@ export class Engine {
    */
   matmulKernel: 'registers' | 'tiled' = 'registers';
   /**
-   * The convolution kernels' register blocks, and the fewest invocations a weight gradient
-   * should run (below it, the sum over N·Ho·Wo positions is split among more invocations:
-   * partial sums, then one more dispatch adds them). The backend picks them per adapter
-   * (tuning.ts); the software-adapter ones by default.
+   * The convolution kernels' register blocks and weight-gradient split (see `ConvTuning`): the
+   * backend picks them per adapter (`convTuningFor`); small 4×4 blocks until then.
    */
-  conv: ConvTuning = cloneConvTuning(SOFTWARE_CONV);
+  conv: ConvTuning = structuredClone(CONV_TUNING.swiftshader) as ConvTuning;
   /**
    * Dispatches, submits and readbacks so far: the bench divides them by the training steps it
    * ran (one readback each) to print the per-step cost that per-dispatch overhead multiplies.

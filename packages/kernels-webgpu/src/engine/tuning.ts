@@ -1,10 +1,14 @@
 /**
- * Kernel choices that depend on the adapter. CPU-backed adapters (lavapipe, SwiftShader) run a
- * workgroup's invocations as SIMD lanes of one core, where loop and gather overhead dominate:
- * big register blocks amortise it (measured on lavapipe with the bench's CNN layers, bench/
- * conv-kernels.ts: 16×8 ran the 32→64 convolution's three products 2–3× faster than 4×4). On a
- * GPU, registers are what limits occupancy, so blocks stay small and more invocations share the
- * work — chosen by analogy with the matmul (4×4 per invocation won on an H100), not measured.
+ * Convolution kernel settings that depend on the adapter, measured where we could:
+ * - lavapipe (Mesa's llvmpipe under Vulkan) runs a workgroup's invocations as the SIMD lanes of
+ *   one core, where loop and gather overhead dominate: big register blocks amortise it. On the
+ *   bench's 32→64 convolution (bench/conv-kernels.ts) 16×8 ran the three products 2–3× faster
+ *   than 4×4, and 8×8, 8×16, 16×16, 32×8 no faster than 16×8.
+ * - SwiftShader (Chromium's software adapter) compiles such unrolled kernels very slowly: a page
+ *   running one small convolution took 60 s with 16×8 or 8×8 blocks and 8 s with 4×4 or 8×4.
+ * - On a GPU registers limit occupancy, so blocks stay small and a weight gradient is split over
+ *   many more invocations — chosen by analogy with the matmul (4×4 per invocation won on an
+ *   H100), not measured: no GPU was at hand for these kernels.
  */
 
 /** Output channels × positions (or taps) one invocation of a convolution kernel keeps in registers. */
@@ -20,38 +24,39 @@ export interface ConvBlocks {
   weightGrad: ConvBlock;
 }
 
-/** Per-adapter settings of the convolution kernels. */
+/** Per-adapter settings of the convolution kernels (`WebGPUBackend.engine.conv`). */
 export interface ConvTuning {
   blocks: ConvBlocks;
-  /** See `Engine.convSplitTarget`. */
+  /**
+   * The fewest invocations a weight gradient should run: below it, the sum over the N·Ho·Wo
+   * output positions is split among more invocations (partial sums, then one more dispatch adds
+   * them), so a small filter bank still fills the device.
+   */
   splitTarget: number;
 }
 
-/** For software adapters: few, fat invocations. */
-export const SOFTWARE_CONV: ConvTuning = {
-  blocks: {
-    forward: { channels: 16, positions: 8 },
-    inputGrad: { channels: 16, positions: 8 },
-    weightGrad: { channels: 16, positions: 8 },
-  },
-  splitTarget: 2048,
+const blocks = (channels: number, positions: number): ConvBlocks => ({
+  forward: { channels, positions },
+  inputGrad: { channels, positions },
+  weightGrad: { channels, positions },
+});
+
+/**
+ * The settings per kind of adapter (see {@link convTuningFor}); the engine copies the one it
+ * uses, so changing `engine.conv` never changes these.
+ */
+export const CONV_TUNING: Readonly<Record<'lavapipe' | 'swiftshader' | 'gpu', Readonly<ConvTuning>>> = {
+  lavapipe: { blocks: blocks(16, 8), splitTarget: 2048 },
+  swiftshader: { blocks: blocks(4, 4), splitTarget: 2048 },
+  gpu: { blocks: blocks(4, 4), splitTarget: 65536 },
 };
 
-/** For hardware adapters: small blocks, many invocations. */
-export const HARDWARE_CONV: ConvTuning = {
-  blocks: {
-    forward: { channels: 4, positions: 4 },
-    inputGrad: { channels: 4, positions: 4 },
-    weightGrad: { channels: 4, positions: 4 },
-  },
-  splitTarget: 65536,
-};
-
-/** A copy of `tuning` (the engine's own, free to change). */
-export function cloneConvTuning(tuning: ConvTuning): ConvTuning {
-  const b = tuning.blocks;
-  return {
-    blocks: { forward: { ...b.forward }, inputGrad: { ...b.inputGrad }, weightGrad: { ...b.weightGrad } },
-    splitTarget: tuning.splitTarget,
-  };
+/** The convolution settings for an adapter, from its description (e.g. `llvmpipe … (mesa) software`). */
+export function convTuningFor(description: string): ConvTuning {
+  const kind = /llvmpipe|lavapipe/i.test(description)
+    ? 'lavapipe'
+    : /swiftshader|software/i.test(description)
+      ? 'swiftshader'
+      : 'gpu';
+  return structuredClone(CONV_TUNING[kind]) as ConvTuning;
 }

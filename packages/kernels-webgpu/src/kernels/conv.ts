@@ -187,9 +187,10 @@ ${splitMain(`  let S = params[${EXTRA + 2}];
   let cb = u % cBlocks;
   let gi = (u / cBlocks) % G;
   let s = u / (cBlocks * G);
+  // split s of S takes rows/S of the N·Ho output rows (one more while s < rows % S)
   let rows = N * outH;
-  let r0 = (s * rows) / S;
-  let r1 = ((s + 1) * rows) / S;
+  let r0 = s * (rows / S) + min(s, rows % S);
+  let r1 = r0 + rows / S + select(0, 1, s < rows % S);
   // each tap (input channel, i, j), clamped to the last one: computed, never stored
 ${each(
   bs,

@@ -92,7 +92,9 @@ export function coalesce<V extends Pick<StridedView, 'strides' | 'offset'>>(
       continue;
     }
     dims.push(size);
-    views.forEach((v, k) => strides[k]!.push(v.strides[d]!));
+    views.forEach((v, k) => {
+      strides[k]!.push(v.strides[d]!);
+    });
   }
   if (dims.length === 0) return { shape: [1], views: views.map((v) => ({ strides: [0], offset: v.offset })) };
   return { shape: dims, views: views.map((v, k) => ({ strides: strides[k]!, offset: v.offset })) };
