@@ -32,7 +32,10 @@ describe('convolution', () => {
     expect(() => new Conv2d(4, 6, 3, { groups: 4 })).toThrow(
       /groups must be a positive integer dividing both inChannels \(4\) and outChannels \(6\)/,
     );
-    expect(() => new Conv2d(4, 6, 3, { grups: 2 } as never)).toThrow(/unknown option 'grups'/);
+    expect(() => new Conv2d(4, 6, 3, { grups: 2 } as never)).toThrow(
+      /unknown option 'grups' \(did you mean 'groups'\?\)/,
+    );
+    expect(() => new MaxPool2d(2, { strides: 2 } as never)).toThrow(/MaxPool2d: unknown option 'strides'/);
     expect(() => new Conv2d(1, 1, 0)).toThrow(ValueError);
   });
 

@@ -1,6 +1,7 @@
 import { floatResultType, promoteTypes } from '../dtype.js';
 import { fmtShape, ShapeError, ValueError } from '../errors.js';
 import { tidy } from '../memory/scope.js';
+import { checkOptions, type OptionNames } from '../options.js';
 import {
   type ConvGeometry,
   type Pair,
@@ -51,12 +52,16 @@ function checkRank4(op: string, name: string, a: NDArray, layout: string): [numb
 }
 
 /** The geometry of a convolution of an `[N, C, H, W]` input with a `[Co, C/groups, kh, kw]` weight. */
+const WINDOW_OPTIONS: OptionNames<WindowOptions> = { stride: true, padding: true, dilation: true };
+const CONV_OPTIONS: OptionNames<Conv2dOptions> = { ...WINDOW_OPTIONS, groups: true };
+
 function convGeometry(
   op: string,
   input: readonly [number, number, number, number],
   weight: readonly number[],
   options: Conv2dOptions,
 ): ConvGeometry {
+  checkOptions(op, options, CONV_OPTIONS);
   const [N, C, H, W] = input;
   const [Co, Cg, kh, kw] = weight as [number, number, number, number];
   const groups = options.groups ?? 1;
@@ -171,6 +176,7 @@ export function maxPool2d(
   options: WindowOptions = {},
 ): { values: NDArray; indices: NDArray } {
   const [N, C, H, W] = checkRank4('maxPool2d', 'input', x, '[N, C, H, W]');
+  checkOptions('maxPool2d', options, WINDOW_OPTIONS);
   const g = windowGeometry('maxPool2d', [H, W], kernel, options, kernel);
   checkPoolPadding('maxPool2d', g);
   const dtype = computeType('maxPool2d', x);
@@ -200,6 +206,7 @@ export function maxPool2dGrad(
   options: WindowOptions = {},
 ): NDArray {
   const [N, C, Ho, Wo] = checkRank4('maxPool2dGrad', 'gradient', dy, '[N, C, Ho, Wo]');
+  checkOptions('maxPool2dGrad', options, WINDOW_OPTIONS);
   const g = windowGeometry('maxPool2dGrad', inputSize, kernel, options, kernel);
   if (
     g.output[0] !== Ho ||

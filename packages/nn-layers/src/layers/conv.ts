@@ -1,6 +1,8 @@
 import { avgPool2d, conv2d, maxPool2d, type Tensor, tensor } from '@mlblocks/autograd';
 import {
   type Conv2dOptions as ConvOptions,
+  checkOptions,
+  type OptionNames,
   type Pair,
   pair,
   ShapeError,
@@ -8,7 +10,7 @@ import {
   type WindowOptions,
 } from '@mlblocks/core-tensor';
 import { adaptiveAvgPool2d } from '../functional/adaptive-pool.js';
-import { type InitOptions, kaimingUniform, uniform } from '../init/initializers.js';
+import { INIT_OPTIONS, type InitOptions, kaimingUniform, uniform } from '../init/initializers.js';
 import { Module } from '../module/module.js';
 
 /** Options of `Conv2d`. */
@@ -17,7 +19,13 @@ export interface Conv2dOptions extends ConvOptions, InitOptions {
   bias?: boolean;
 }
 
-const CONV2D_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'generator', 'backend'];
+const WINDOW_OPTIONS: OptionNames<WindowOptions> = { stride: true, padding: true, dilation: true };
+const CONV2D_OPTIONS: OptionNames<Conv2dOptions> = {
+  ...WINDOW_OPTIONS,
+  ...INIT_OPTIONS,
+  groups: true,
+  bias: true,
+};
 
 /**
  * 2-D convolution layer: `weight` `[outChannels, inChannels / groups, kh, kw]`, `bias` `[outChannels]`.
@@ -41,10 +49,7 @@ export class Conv2d extends Module {
     options: Conv2dOptions = {},
   ) {
     super();
-    for (const key of Object.keys(options)) {
-      if (!CONV2D_OPTIONS.includes(key))
-        throw new ValueError('Conv2d', `unknown option '${key}' (Conv2d takes ${CONV2D_OPTIONS.join(', ')})`);
-    }
+    checkOptions('Conv2d', options, CONV2D_OPTIONS);
     this.kernelSize = pair('Conv2d', 'kernel size', kernelSize, 1);
     const { stride, padding, dilation, groups = 1 } = options;
     if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
@@ -82,6 +87,7 @@ export class MaxPool2d extends Module {
     readonly options: WindowOptions = {},
   ) {
     super();
+    checkOptions('MaxPool2d', options, WINDOW_OPTIONS);
   }
   forward(x: Tensor): Tensor {
     return maxPool2d(x, this.kernelSize, this.options);
@@ -95,6 +101,7 @@ export class AvgPool2d extends Module {
     readonly options: WindowOptions = {},
   ) {
     super();
+    checkOptions('AvgPool2d', options, WINDOW_OPTIONS);
   }
   forward(x: Tensor): Tensor {
     return avgPool2d(x, this.kernelSize, this.options);
