@@ -11,7 +11,7 @@ export type OptionNames<T> = { readonly [K in keyof Required<T>]: true };
  * Rejects an options object that holds a name the op does not know: a misspelt or unsupported
  * option must fail loudly rather than be silently ignored (`{ pos_weight }` for `{ posWeight }`,
  * `{ groups }` where grouped convolution is not supported). Keys whose value is `undefined` are
- * checked too. `undefined` or `{}` pass.
+ * checked too. `undefined` or `{}` pass. `where` (e.g. `'group 1'`) prefixes the message.
  *
  * @throws {ValueError} naming the op, the unknown option, a likely intended name (if one is
  * close) and every valid option.
@@ -25,13 +25,15 @@ export function checkOptions<T extends object>(
   op: string,
   options: T | undefined,
   valid: NoInfer<OptionNames<T>>,
+  where?: string,
 ): void {
   if (options === undefined) return;
+  const at = where === undefined ? '' : `${where}: `;
   const names = Object.keys(valid);
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValueError(
       op,
-      `options must be an object of { ${names.join(', ')} }, got ${describe(options)}`,
+      `${at}options must be an object of { ${names.join(', ')} }, got ${describe(options)}`,
     );
   }
   for (const key of Object.keys(options)) {
@@ -40,7 +42,7 @@ export function checkOptions<T extends object>(
     const hint = guess === undefined ? '' : ` (did you mean '${guess}'?)`;
     throw new ValueError(
       op,
-      `unknown option '${key}'${hint}; valid options: ${names.length > 0 ? names.join(', ') : 'none'}`,
+      `${at}unknown option '${key}'${hint}; valid options: ${names.length > 0 ? names.join(', ') : 'none'}`,
     );
   }
 }

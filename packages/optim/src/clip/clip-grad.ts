@@ -1,5 +1,5 @@
 import { noGrad, Tensor } from '@mlblocks/autograd';
-import { keep, type NDArray, tidy, ValueError } from '@mlblocks/core-tensor';
+import { checkOptions, keep, type NDArray, tidy, ValueError } from '@mlblocks/core-tensor';
 
 /** Options of `clipGradNorm`. */
 export interface ClipGradNormOptions {
@@ -44,6 +44,7 @@ export function clipGradNorm(
   normType = 2,
   options: ClipGradNormOptions = {},
 ): number {
+  checkOptions('clipGradNorm', options, { errorIfNonfinite: true });
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
     throw new ValueError('clipGradNorm', `maxNorm must be a number ≥ 0, got ${String(maxNorm)}`);
   }

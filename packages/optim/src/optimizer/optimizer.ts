@@ -1,5 +1,5 @@
 import { enableGrad, noGrad, type Tensor } from '@mlblocks/autograd';
-import { type NDArray, tidy, ValueError } from '@mlblocks/core-tensor';
+import { checkOptions, type NDArray, type OptionNames, tidy, ValueError } from '@mlblocks/core-tensor';
 import {
   type OptimizerSchema,
   type OptimizerStateDict,
@@ -45,14 +45,7 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   /** `defaults` are the optimizer's own defaults; `options` the user's overrides of them. */
   protected constructor(name: string, params: Params<O>, defaults: O, options: Partial<O> | undefined) {
     this.name = name;
-    for (const key of Object.keys(options ?? {})) {
-      if (!(key in defaults)) {
-        throw new ValueError(
-          name,
-          `unknown option '${key}' (${name} takes ${Object.keys(defaults).join(', ')})`,
-        );
-      }
-    }
+    checkOptions<Partial<O>>(name, options, namesOf(defaults));
     const merged = withDefaults<O>(defaults, options);
     this.validateOptions(merged, 'options');
     this.defaults = Object.freeze(merged);
@@ -76,14 +69,12 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
         throw new ValueError(this.name, `${where}: params[${i}] is already in group ${other}`);
       }
     }
-    for (const key of Object.keys(overrides)) {
-      if (!(key in this.defaults) && key !== 'initialLr') {
-        throw new ValueError(
-          this.name,
-          `${where}: unknown option '${key}' (${this.name} takes ${Object.keys(this.defaults).join(', ')})`,
-        );
-      }
-    }
+    checkOptions<Partial<O> & { initialLr?: number }>(
+      this.name,
+      overrides as Partial<O>,
+      { ...namesOf(this.defaults), initialLr: true },
+      where,
+    );
     const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
     const options = { ...this.defaults, ...defined } as O & { initialLr?: number };
     this.validateOptions(options, where);
@@ -218,4 +209,9 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
       validateOptions: (options, where) => this.validateOptions(options, where),
     };
   }
+}
+
+// The option names of an optimizer: the keys of its defaults.
+function namesOf<O extends object>(defaults: O): OptionNames<Partial<O>> {
+  return Object.fromEntries(Object.keys(defaults).map((k) => [k, true])) as OptionNames<Partial<O>>;
 }

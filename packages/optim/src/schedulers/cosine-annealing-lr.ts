@@ -1,3 +1,4 @@
+import { checkOptions } from '@mlblocks/core-tensor';
 import { checkInteger, checkNumber, withDefaults } from '../optimizer/validate.js';
 import { type AnyOptimizer, LRScheduler } from './scheduler.js';
 
@@ -24,6 +25,7 @@ export interface CosineAnnealingLROptions {
  */
 export class CosineAnnealingLR extends LRScheduler<Required<CosineAnnealingLROptions>> {
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
+    checkOptions('CosineAnnealingLR', options, { tMax: true, etaMin: true });
     super(
       'CosineAnnealingLR',
       optimizer,

@@ -1,3 +1,4 @@
+import { checkOptions } from '@mlblocks/core-tensor';
 import { checkNumber } from '../optimizer/validate.js';
 import { type AnyOptimizer, LRScheduler } from './scheduler.js';
 
@@ -15,6 +16,7 @@ export interface ExponentialLROptions {
  */
 export class ExponentialLR extends LRScheduler<ExponentialLROptions> {
   constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
+    checkOptions('ExponentialLR', options, { gamma: true });
     super('ExponentialLR', optimizer, { ...options });
     this.apply(this.lrAt(0));
   }

@@ -1,3 +1,4 @@
+import { checkOptions } from '@mlblocks/core-tensor';
 import { checkInteger, checkNumber, withDefaults } from '../optimizer/validate.js';
 import { type AnyOptimizer, LRScheduler } from './scheduler.js';
 
@@ -24,6 +25,7 @@ export interface LinearWarmupOptions {
  */
 export class LinearWarmup extends LRScheduler<Required<LinearWarmupOptions>> {
   constructor(optimizer: AnyOptimizer, options: LinearWarmupOptions) {
+    checkOptions('LinearWarmup', options, { warmupSteps: true, startFactor: true });
     super(
       'LinearWarmup',
       optimizer,

@@ -1,4 +1,4 @@
-import { ValueError } from '@mlblocks/core-tensor';
+import { checkOptions as checkOptionNames, ValueError } from '@mlblocks/core-tensor';
 import { checkInteger, checkNumber, withDefaults } from '../optimizer/validate.js';
 import {
   type AnyOptimizer,
@@ -63,6 +63,16 @@ export class ReduceLROnPlateau {
   private lastLrs: number[];
 
   constructor(optimizer: AnyOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    checkOptionNames('ReduceLROnPlateau', options, {
+      mode: true,
+      factor: true,
+      patience: true,
+      threshold: true,
+      thresholdMode: true,
+      cooldown: true,
+      minLr: true,
+      eps: true,
+    });
     this.optimizer = optimizer;
     const groups = optimizer.paramGroups.length;
     const minLr = options.minLr ?? 0;

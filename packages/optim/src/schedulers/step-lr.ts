@@ -1,3 +1,4 @@
+import { checkOptions } from '@mlblocks/core-tensor';
 import { checkInteger, checkNumber, withDefaults } from '../optimizer/validate.js';
 import { type AnyOptimizer, LRScheduler } from './scheduler.js';
 
@@ -19,6 +20,7 @@ export interface StepLROptions {
  */
 export class StepLR extends LRScheduler<Required<StepLROptions>> {
   constructor(optimizer: AnyOptimizer, options: StepLROptions) {
+    checkOptions('StepLR', options, { stepSize: true, gamma: true });
     super('StepLR', optimizer, withDefaults<Required<StepLROptions>>({ gamma: 0.1 }, options));
     this.apply(this.lrAt(0));
   }
