@@ -1,8 +1,19 @@
 // A standalone parity check for whatever adapter this machine has (a real GPU included): the
-// main primitives against the CPU backend, printing the worst error of each. The test suite
+// main primitives and the window kernels against the CPU backend, printing the worst error of each. The test suite
 // (test/parity.test.ts) is the full version; this one runs without vitest, e.g. on a GPU box.
 import { noGrad, softmaxCrossEntropy, tensor } from '@mlblocks/autograd';
-import { Generator, type NDArray, randint, randn, registerBackend, zeros } from '@mlblocks/core-tensor';
+import {
+  conv2d,
+  conv2dInputGrad,
+  conv2dWeightGrad,
+  Generator,
+  maxPool2d,
+  type NDArray,
+  randint,
+  randn,
+  registerBackend,
+  zeros,
+} from '@mlblocks/core-tensor';
 import { createNodeWebGPUBackend } from '@mlblocks/kernels-webgpu/node';
 
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -79,6 +90,26 @@ checks.push(
     1e-5,
   ),
 );
+// the window kernels at the bench CNN's second layer and at a strided, padded, grouped one
+for (const [x, w, o] of [
+  [rn(8, 32, 26, 26), rn(64, 32, 3, 3), {}],
+  [rn(4, 6, 31, 29), rn(12, 3, 5, 5), { stride: 2, padding: 2, groups: 2 }],
+] as const) {
+  const y = conv2d(x, w, o);
+  const dy = rn(...y.shape);
+  const size: [number, number] = [x.shape[2]!, x.shape[3]!];
+  checks.push(worst(`conv2d [${x.shape}] * [${w.shape}]`, (a, b) => conv2d(a, b, o), [x, w], 2e-4));
+  checks.push(
+    worst('  its input gradient', (g, b) => conv2dInputGrad(g, b, size, o), [dy, w], 2e-4),
+    worst(
+      '  its weight gradient',
+      (a, g) => conv2dWeightGrad(a, g, [w.shape[2]!, w.shape[3]!], o),
+      [x, dy],
+      2e-4,
+    ),
+  );
+}
+checks.push(worst('maxPool2d 2×2 of [8, 64, 24, 24]', (a) => maxPool2d(a, 2).values, [rn(8, 64, 24, 24)], 0));
 checks.push(
   worst(
     'MLP gradient (autograd)',
