@@ -42,6 +42,7 @@ describe('wasm backend faults', () => {
       expect(() => a.exp()).toThrow(/was disposed/);
       expect(() => a.dataSync()).toThrow(/was disposed/);
       expect(() => a.slice(0).assign(b.slice(1))).toThrow(/was disposed/);
+      expect(() => a.slice(0).assign(1)).toThrow(/was disposed/);
       expect(performance.now() - started).toBeLessThan(5_000);
     },
   );

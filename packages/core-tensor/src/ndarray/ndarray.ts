@@ -1,10 +1,9 @@
 import type { Backend, Storage, StridedView } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { canCastLosslessly, type DType, type TypedArray } from '../dtype.js';
+import { canCastLosslessly, checkScalarFits, type DType, type TypedArray } from '../dtype.js';
 import { BackendError, DisposedError, DTypeError } from '../errors.js';
 import { type Disposable, tidy, trackInScope } from '../memory/scope.js';
 import { contiguousStrides, isContiguous, sizeOf } from '../shape/shape.js';
-import { full } from './create.js';
 import * as ew from './elementwise.js';
 import { formatArray } from './format.js';
 import * as ix from './indexing.js';
@@ -111,10 +110,7 @@ export class NDArray implements Disposable {
   assign(value: NDArray | number): this {
     const shared = this.sharedStorage('assign');
     tidy(() => {
-      const src =
-        value instanceof NDArray
-          ? value
-          : full(this.shape, value, { dtype: this.dtype, backend: this.backend.name });
+      const src = value instanceof NDArray ? value : this.scalar('assign', value);
       if (src.backend !== this.backend) {
         throw new BackendError(
           'assign',
@@ -132,6 +128,15 @@ export class NDArray implements Disposable {
     });
     shared.version++;
     return this;
+  }
+
+  /**
+   * `value` as a 0-d array of this dtype on this array's own backend — not the registry's under
+   * its name, which may have been replaced — for ops to broadcast.
+   */
+  private scalar(op: string, value: number): NDArray {
+    checkScalarFits(op, value, this.dtype);
+    return NDArray.fromStorage(this.backend.fill(this.dtype, 1, value), [], this.dtype);
   }
 
   /** True after `dispose()`. */
