@@ -132,11 +132,13 @@ export function readOptimizerState<O extends OptimizerOptions>(
         `${where} has ${params.length} parameters here but ${Array.isArray(ids) ? ids.length : 'no list of'} parameters in the state dict`,
       );
     }
-    ids.forEach((id, i) => {
+    // NOTE: an indexed loop, not forEach, which skips the holes of a sparse array ({ params: [,] })
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
       checkInteger(op, where, `params[${i}]`, id, 0);
       if (byIndex.has(id)) throw new ValueError(op, `${where}: parameter index ${id} appears twice`);
       byIndex.set(id, { param: params[i]!, group: g });
-    });
+    }
     return checkSavedOptions(schema, op, where, values);
   });
   const entries = dict.state;
