@@ -16,12 +16,15 @@ export interface TrainingProgress {
 
 /**
  * A cli-progress bar on stderr showing the running loss and accuracy of the epoch. Shown on a
- * terminal only (`enabled: 'auto'`), so logs, pipes and tests stay clean.
+ * terminal only (`enabled: 'auto'`), so logs, pipes and tests stay clean. `unit` names what one
+ * bar counts through (default "epoch"; e.g. "run" for a series of short trainings).
  */
 export function trainingProgress(
   enabled: boolean | 'auto' = 'auto',
   stream: NodeJS.WriteStream = process.stderr,
+  options: { unit?: string } = {},
 ): TrainingProgress {
+  const unit = options.unit ?? 'epoch';
   const show = enabled === 'auto' ? Boolean(stream.isTTY) : enabled;
   let bar: SingleBar | undefined;
   return {
@@ -30,7 +33,7 @@ export function trainingProgress(
       const width = String(epochs).length;
       bar = new SingleBar({
         stream,
-        format: `epoch ${String(epoch).padStart(width)}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {duration_formatted}`,
+        format: `${unit} ${String(epoch).padStart(width)}/${epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {duration_formatted}`,
         barsize: 24,
         hideCursor: true,
         clearOnComplete: false,
