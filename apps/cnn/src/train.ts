@@ -49,7 +49,9 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
   const backend = await selectBackend(options.backend, log);
   try {
     const data = loadImageData(options);
-    const flip = options.flip ?? data.source === 'Fashion-MNIST';
+    const fashion = data.source === 'Fashion-MNIST';
+    const flip = options.flip ?? fashion;
+    const shift = options.shift ?? (fashion ? 1 : 2);
     const config: NetConfig = {
       net: options.net,
       classes: data.train.numClasses,
@@ -61,8 +63,8 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
     const lossFn = new CrossEntropyLoss();
 
     const augmentation =
-      options.shift > 0 || flip
-        ? [options.shift > 0 ? `random shifts ±${options.shift} px` : '', flip ? 'left-right mirroring' : '']
+      shift > 0 || flip
+        ? [shift > 0 ? `random shifts ±${shift} px` : '', flip ? 'left-right mirroring' : '']
             .filter(Boolean)
             .join(' and ')
         : 'no augmentation';
@@ -86,7 +88,7 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
         layout: 'nchw',
       });
     const epochImages = () =>
-      options.shift > 0 || flip ? randomShift(data.train, options.shift, augmenting, { flip }) : data.train;
+      shift > 0 || flip ? randomShift(data.train, shift, augmenting, { flip }) : data.train;
     const testLoader = loader(data.test, 500, false);
     const batchesPerEpoch = Math.ceil(data.train.length / options.batchSize);
     const scheduler =
