@@ -9,6 +9,7 @@ import {
   conv2dWeightGrad,
   Generator,
   maxPool2d,
+  maxPool2dGrad,
   type NDArray,
   randn,
   registerBackend,
@@ -21,7 +22,7 @@ process.env.XDG_RUNTIME_DIR ??= '/tmp';
 const backend = await createNodeWebGPUBackend();
 registerBackend('webgpu', backend);
 if (process.env.BENCH_COMPOSED) {
-  for (const m of ['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'maxPool2d'])
+  for (const m of ['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'maxPool2d', 'maxPool2dGrad'])
     Object.defineProperty(backend, m, { value: undefined });
 }
 for (const [kernel, variable] of [
@@ -46,6 +47,8 @@ const w2 = on(64, 32, 3, 3);
 const dy1 = on(B, 32, 26, 26);
 const dy2 = on(B, 64, 24, 24);
 const y2 = on(B, 64, 24, 24);
+const pooled = maxPool2d(y2, 2);
+const dp = on(B, 64, 12, 12);
 
 /**
  * Milliseconds per call of `f` (the fastest of 5 batches of `reps`, each ended by a readback),
@@ -82,6 +85,7 @@ const rows: [string, () => NDArray, number][] = [
   ['conv2 input grad', () => conv2dInputGrad(dy2, w2, [26, 26]), flops(B, 64, 576, 288)],
   ['conv2 weight grad', () => conv2dWeightGrad(x2, dy2, 3), flops(B, 64, 576, 288)],
   ['maxpool 2×2        [64,64,24,24]', () => maxPool2d(y2, 2).values, 0],
+  ['maxpool grad', () => maxPool2dGrad(dp, pooled.indices, [24, 24], 2), 0],
 ];
 for (const [name, f, work] of rows) {
   const [ms, cpu] = await time(f, 3);

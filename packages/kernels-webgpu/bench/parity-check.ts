@@ -8,6 +8,7 @@ import {
   conv2dWeightGrad,
   Generator,
   maxPool2d,
+  maxPool2dGrad,
   type NDArray,
   randint,
   randn,
@@ -110,6 +111,14 @@ for (const [x, w, o] of [
   );
 }
 checks.push(worst('maxPool2d 2×2 of [8, 64, 24, 24]', (a) => maxPool2d(a, 2).values, [rn(8, 64, 24, 24)], 0));
+checks.push(
+  worst(
+    '  its gradient',
+    (a, g) => maxPool2dGrad(g, maxPool2d(a, 2).indices, [24, 24], 2),
+    [rn(8, 64, 24, 24), rn(8, 64, 12, 12)],
+    0,
+  ),
+);
 checks.push(
   worst(
     'MLP gradient (autograd)',

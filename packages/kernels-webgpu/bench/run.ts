@@ -71,7 +71,7 @@ async function main() {
     if (process.env.BENCH_COMPOSED) {
       // the NDArray layer's im2col composition (gather + matmul + scatter-add) instead of the
       // window kernels: what this backend ran before it had them
-      const methods = ['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'maxPool2d'];
+      const methods = ['conv2d', 'conv2dInputGrad', 'conv2dWeightGrad', 'maxPool2d', 'maxPool2dGrad'];
       for (const m of methods) Object.defineProperty(backend, m, { value: undefined });
       console.log('window kernels: off (composed from gather + matmul)');
     }

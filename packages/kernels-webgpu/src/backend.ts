@@ -25,7 +25,7 @@ import * as conv from './kernels/conv.js';
 import * as ew from './kernels/elementwise.js';
 import * as ix from './kernels/indexing.js';
 import { matmul } from './kernels/matmul.js';
-import { maxPool2d } from './kernels/pool.js';
+import { maxPool2d, maxPool2dGrad } from './kernels/pool.js';
 import { reduceRows, softmaxRows } from './kernels/reduce.js';
 import { bufferOf, GpuStorage } from './storage.js';
 
@@ -218,6 +218,14 @@ export class WebGPUBackend implements Backend {
     const indices = this.fresh('int32', size);
     maxPool2d(this.engine, x, planes, g, values.buffer, indices.buffer);
     return [values, indices];
+  }
+
+  maxPool2dGrad(dy: StridedView, indices: StridedView, g: WindowGeometry): Storage {
+    float32Only('maxPool2dGrad', dy);
+    const planes = dy.shape.slice(0, -2).reduce((a, b) => a * b, 1);
+    const out = this.fresh('float32', planes * g.input[0] * g.input[1]);
+    maxPool2dGrad(this.engine, dy, indices, planes, g, out.buffer);
+    return out;
   }
 
   /** Submits all recorded work. */

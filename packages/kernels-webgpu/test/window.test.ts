@@ -12,6 +12,7 @@ import {
   fromArray,
   Generator,
   maxPool2d,
+  maxPool2dGrad,
   memory,
   type NDArray,
   randn,
@@ -133,6 +134,7 @@ describe.skipIf(noAdapter)('WebGPU window kernels', () => {
     try {
       expect(() => backend.conv2d(view(x, [1, 1, 4, 4]), view(w, [1, 1, 2, 2]), g)).toThrow(BackendError);
       expect(() => backend.maxPool2d(view(x, [1, 4, 4]), g)).toThrow(/float32/);
+      expect(() => backend.maxPool2dGrad(view(x, [1, 3, 3]), view(x, [1, 3, 3]), g)).toThrow(BackendError);
     } finally {
       backend.free(x);
       backend.free(w);
@@ -144,7 +146,8 @@ describe.skipIf(noAdapter)('WebGPU window kernels', () => {
     const step = () =>
       tidy(() => {
         const y = conv2d(x, w, { padding: 1 }).relu();
-        maxPool2d(y, 2);
+        const { values, indices } = maxPool2d(y, 2);
+        maxPool2dGrad(values, indices, [12, 12], 2);
         conv2dInputGrad(y, w, [12, 12], { padding: 1 });
         conv2dWeightGrad(x, y, 3, { padding: 1 });
       });

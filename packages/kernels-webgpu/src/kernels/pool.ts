@@ -66,3 +66,46 @@ export function maxPool2d(
     threads,
   );
 }
+
+/**
+ * Max pooling's gradient: each invocation owns one `[H, W]` plane of the output, zeroes it and
+ * adds that plane's `dy` values at the positions `indices` names, in order. No atomics, and the
+ * same order of additions as the CPU reference (equal results); parallel over planes (batch ×
+ * channels), which every CNN layer has plenty of. Meta: {@link windowMeta} with N = planes,
+ * then the offsets of `dy` and `indices`.
+ */
+const GRAD_SOURCE = `${bindings([
+  { name: 'dy', type: 'f32', access: 'read' },
+  { name: 'idx', type: 'i32', access: 'read' },
+  { name: 'dx', type: 'f32', access: 'read_write' },
+])}
+
+${flatMain(`  if (t >= N) { return; }
+  let plane = inH * inW;
+  let Q = outH * outW;
+  let base = t * plane;
+  for (var k = 0; k < plane; k = k + 1) { dx[base + k] = 0.0; }
+  let first = t * Q;
+  for (var q = 0; q < Q; q = q + 1) {
+    let at = base + idx[params[${EXTRA + 1}] + first + q];
+    dx[at] = dx[at] + dy[params[${EXTRA}] + first + q];
+  }`)}`;
+
+/** The gradient of {@link maxPool2d}: `dy` (`planes` planes of outputs) into `out` `[planes, H, W]`. */
+export function maxPool2dGrad(
+  engine: Engine,
+  dy: StridedView,
+  indices: StridedView,
+  planes: number,
+  g: WindowGeometry,
+  out: GPUBuffer,
+): void {
+  if (planes === 0 || g.input[0] * g.input[1] === 0) return;
+  const kernel = engine.kernel('maxPool2dGrad', () => GRAD_SOURCE);
+  engine.dispatch(
+    kernel,
+    windowMeta(g, { batch: planes }, [dy.offset, indices.offset]),
+    [bufferOf(dy), bufferOf(indices), out],
+    planes,
+  );
+}
