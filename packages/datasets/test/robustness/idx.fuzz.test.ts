@@ -60,7 +60,9 @@ describe('decompression is bounded by the IDX header (finding 5)', () => {
     out[2] = dtype;
     out[3] = dims.length;
     const view = new DataView(out.buffer);
-    dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+    dims.forEach((d, i) => {
+      view.setUint32(4 + 4 * i, d, false);
+    });
     return out;
   };
 

@@ -93,7 +93,9 @@ describe('fuzzed optimizer state dicts', () => {
     const ps = [param([1, -2, 0.5]), param([0.3, 0.7, -0.1])];
     const opt = new Adam([{ params: [ps[0]!] }, { params: [ps[1]!], lr: 0.05 }], { lr: 0.01, amsgrad: true });
     for (let t = 1; t <= 2; t++) {
-      ps.forEach((p, i) => setGrad(p, gradAt(t + i)));
+      ps.forEach((p, i) => {
+        setGrad(p, gradAt(t + i));
+      });
       opt.step();
     }
     return { ps, opt };
