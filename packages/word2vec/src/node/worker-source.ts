@@ -1,4 +1,4 @@
-import { trainSentences, updateOutputRow } from '../train/kernel.js';
+import { mix32, trainSentences, updateOutputRow } from '../train/kernel.js';
 
 /**
  * The source of a Hogwild worker, as a string: the kernel functions' own source text (so workers
@@ -11,6 +11,7 @@ import { trainSentences, updateOutputRow } from '../train/kernel.js';
  * count · [2] quit flag · [3] error flag.
  */
 export const WORKER_SOURCE = `
+${mix32.toString()}
 ${updateOutputRow.toString()}
 const train = ${trainSentences.toString()};
 (async () => {

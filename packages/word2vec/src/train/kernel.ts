@@ -73,10 +73,21 @@ export interface KernelState extends TrainingTables {
   targetsAddress: number;
   /** Byte address of this thread's `2 · window` int32 context words of one centre (CBOW, SIMD kernels). */
   contextAddress: number;
-  /** xorshift32 state (never 0), carried across calls. */
+  /** The random state (a Weyl sequence, see `mix32`), carried across calls. */
   rng: Uint32Array;
   /** The learning rate used last (read by progress reports). */
   lr: number;
+}
+
+/**
+ * The random numbers: a Weyl sequence (`x += 0x9e3779b9`) through splitmix32's finalizer — cheap,
+ * and unlike a bare xorshift32 its consecutive outputs are not linearly related (which measurably
+ * hurt quality: the window and the negatives are drawn one after the other). Returns a uint32.
+ */
+export function mix32(x: number): number {
+  let z = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 /**
@@ -183,20 +194,16 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
         const w = ids[i];
         const p = keep[w];
         if (p < 1) {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-          if ((x >>> 0) * TWO_TO_MINUS_32 >= p) continue;
+          x = (x + 0x9e3779b9) | 0;
+          if (mix32(x) * TWO_TO_MINUS_32 >= p) continue;
         }
         sentence[n++] = w;
       }
 
       for (let pos = 0; pos < n; pos++) {
         const word = sentence[pos];
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        const reach = window - ((x >>> 0) % window);
+        x = (x + 0x9e3779b9) | 0;
+        const reach = window - Math.floor(mix32(x) * TWO_TO_MINUS_32 * window);
         const lo = Math.max(pos - reach, 0);
         const hi = Math.min(pos + reach, n - 1);
         // CBOW: one input, the mean of the context vectors, for the centre word;
@@ -244,10 +251,8 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
             for (let d = 0; d <= negative; d++) {
               let target = word;
               if (d > 0) {
-                x ^= x << 13;
-                x ^= x >>> 17;
-                x ^= x << 5;
-                const u = (x >>> 0) * TWO_TO_MINUS_32 * columns;
+                x = (x + 0x9e3779b9) | 0;
+                const u = mix32(x) * TWO_TO_MINUS_32 * columns;
                 const col = u | 0;
                 target = u - col < aliasProbability[col] ? col : aliasIndex[col];
                 if (target === word) continue;
