@@ -12,6 +12,7 @@ export interface RowKernels {
   negatives(out: number, h: number, e: number, n: number, targets: number, count: number, lr: number): void;
   sum(dst: number, base: number, ids: number, count: number, n: number): void;
   spread(base: number, ids: number, count: number, src: number, n: number): void;
+  context(out: number, h: number, e: number, n: number, targets: number, count: number, lr: number): void;
 }
 
 /** The tables every thread reads: subsampling, the negative-sampling alias table, Huffman codes. */
@@ -170,6 +171,8 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
   const targets = simd !== null ? new Int32Array(heap.buffer, tAt, negative + 1) : new Int32Array(0);
   const cAt = st.contextAddress;
   const context = simd !== null ? new Int32Array(heap.buffer, cAt, 2 * window) : new Int32Array(0);
+  // skip-gram with negative sampling only: zeroing e, the output rows and h += e in one SIMD call
+  const fused = simd !== null && !cbow && !hs && negative > 0;
   const alpha = st.alpha;
   const minAlpha = st.minAlpha;
   const total = st.totalWords;
@@ -234,8 +237,9 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
             input = sentence[j] * stride;
             inAt = syn0At + input * 4;
           }
-          if (simd !== null) heap.fill(0, eAt >> 2, (eAt >> 2) + stride);
-          else {
+          if (simd !== null) {
+            if (!fused) heap.fill(0, eAt >> 2, (eAt >> 2) + stride);
+          } else {
             if (!cbow) for (let c = 0; c < dim; c++) h[c] = syn0[input + c];
             e.fill(0);
           }
@@ -260,7 +264,8 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
               if (simd !== null) targets[rows++] = target;
               else updateOutputRow(syn1neg, target * stride, h, e, dim, d === 0 ? 1 : 0, lr);
             }
-            if (simd !== null) simd.negatives(syn1negAt, inAt, eAt, stride, tAt, rows, lr);
+            if (fused) simd!.context(syn1negAt, inAt, eAt, stride, tAt, rows, lr);
+            else if (simd !== null) simd.negatives(syn1negAt, inAt, eAt, stride, tAt, rows, lr);
           }
           // the input vector(s) take the update: every context word the whole of it in CBOW,
           // as the C tool and gensim do
@@ -273,8 +278,9 @@ export function trainSentences(st: KernelState, first: number, last: number): vo
                 for (let c = 0; c < dim; c++) syn0[row + c] += e[c];
               }
             }
-          } else if (simd !== null) simd.add(inAt, eAt, stride);
-          else for (let c = 0; c < dim; c++) syn0[input + c] += e[c];
+          } else if (simd !== null) {
+            if (!fused) simd.add(inAt, eAt, stride);
+          } else for (let c = 0; c < dim; c++) syn0[input + c] += e[c];
         }
       }
     }

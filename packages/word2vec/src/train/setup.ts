@@ -141,7 +141,7 @@ export function initializeVectors(
   }
 }
 
-/** A thread's xorshift32 seed: splitmix32 of (seed, thread), never 0. */
+/** A thread's random state: splitmix32 of (seed, thread). */
 export function threadSeed(seed: number, thread: number): number {
   let z = (Math.trunc(seed) ^ Math.imul(thread + 1, 0x9e3779b9)) | 0;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);

@@ -9,6 +9,8 @@
 //                                      row() for the `count` int32 row ids at `targets` (rows of
 //                                      n floats from `out`), label 1 for the first, 0 for the rest:
 //                                      one call per input word instead of one per output row
+//   context(out, h, e, n, targets, count, lr)
+//                                      e = 0, negatives(…), h += e: a skip-gram input word in one call
 //   sum(dst, base, ids, count, n)      dst = Σ rows ids[0 … count) of n floats from base (CBOW's input)
 //   spread(base, ids, count, src, n)   each of those rows += src (CBOW's update of its context)
 // σ uses the imported `exp` (Math.exp, which V8 calls directly from wasm), so the update is the
@@ -246,6 +248,36 @@ const rowAddress = (base: number, ids: number, k: number, n: number) => [
   ...[op.get, n, op.i32Const, 2, op.i32Shl, 0x6c /* i32.mul */, op.i32Add],
 ];
 
+function contextBody(): number[] {
+  // params as negatives: 0 out, 1 h, 2 e, 3 n, 4 targets, 5 count, 6 lr; locals: 7 i, 8 bytes
+  const [out, h, e, n, targets, count, lr, i, bytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const zero = [0xfd, 0x0c, ...new Array(16).fill(0)]; // v128.const 0
+  return [
+    ...vec([[...uleb(2), I32]]),
+    ...bytesOf(n, bytes),
+    ...loop16(i, bytes, [op.get, e, op.get, i, op.i32Add, ...zero, ...v128Store]),
+    ...[
+      op.get,
+      out,
+      op.get,
+      h,
+      op.get,
+      e,
+      op.get,
+      n,
+      op.get,
+      targets,
+      op.get,
+      count,
+      op.get,
+      lr,
+      op.call,
+      4 /* negatives */,
+    ],
+    ...[op.get, h, op.get, e, op.get, n, op.call, 2 /* add */],
+  ];
+}
+
 function sumBody(): number[] {
   // params: 0 dst, 1 base, 2 ids, 3 count, 4 n; locals: 5 k, 6 end, 7 i, 8 bytes
   const [dst, base, ids, count, n, k, end, i, bytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -287,10 +319,15 @@ export function simdModuleBytes(shared: boolean, maximumPages: number): Uint8Arr
     [...name('env'), ...name('exp'), 0x00, 0],
     [...name('env'), ...name('memory'), 0x02, ...memoryLimits],
   ];
-  const bodies = [rowBody(), addBody(), scaleBody(), negativesBody(), sumBody(), spreadBody()].map((body) => [
-    ...body,
-    op.end,
-  ]);
+  const bodies = [
+    rowBody(),
+    addBody(),
+    scaleBody(),
+    negativesBody(),
+    sumBody(),
+    spreadBody(),
+    contextBody(),
+  ].map((body) => [...body, op.end]);
   const exports = [
     [...name('row'), 0x00, 1],
     [...name('add'), 0x00, 2],
@@ -298,12 +335,13 @@ export function simdModuleBytes(shared: boolean, maximumPages: number): Uint8Arr
     [...name('negatives'), 0x00, 4],
     [...name('sum'), 0x00, 5],
     [...name('spread'), 0x00, 6],
+    [...name('context'), 0x00, 7],
   ];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
-    ...section(3, vec([[1], [2], [3], [4], [5], [5]])),
+    ...section(3, vec([[1], [2], [3], [4], [5], [5], [4]])),
     ...section(7, vec(exports)),
     ...section(10, vec(bodies.map((b) => [...uleb(b.length), ...b]))),
   ]);
@@ -317,4 +355,5 @@ export interface SimdKernels {
   negatives(out: number, h: number, e: number, n: number, targets: number, count: number, lr: number): void;
   sum(dst: number, base: number, ids: number, count: number, n: number): void;
   spread(base: number, ids: number, count: number, src: number, n: number): void;
+  context(out: number, h: number, e: number, n: number, targets: number, count: number, lr: number): void;
 }
