@@ -70,7 +70,7 @@ const mutatedJson = fc
       else if ('at' in e) {
         const list = v[e.key];
         if (Array.isArray(list)) list[e.at % (list.length + 1)] = e.value;
-      } else v[e.key] = e.value;
+      } else v[e.key] = structuredClone(e.value); // generated values are reused while shrinking: never edit them
     }
     return v;
   });

@@ -136,7 +136,7 @@ describe('fuzzed optimizer state dicts', () => {
           }
           const last = path.at(-1)!;
           if (value === undefined) delete at[last];
-          else at[last] = value;
+          else at[last] = structuredClone(value); // a copy: constantFrom hands out the same [] and {} every time
         }
         const { opt } = trained();
         const before = JSON.stringify(opt.stateDict());
