@@ -86,7 +86,7 @@ export async function explain(
     log(`   seven loops (plain JavaScript, float64 sums):   ${formatSeconds(naiveSeconds * 1000)}`);
     log(`   conv2d kernel on ${backend.name} (float32, with readback): ${formatSeconds(fastSeconds * 1000)}`);
     log(
-      `   same output [${naive!.shape.join(', ')}]: largest difference ${maxRelativeDifference.toExponential(1)} of the largest value (float32 rounding); the kernel is ${speedup.toFixed(0)}× faster`,
+      `   same output [${naive!.shape.join(', ')}]: largest difference ${maxRelativeDifference.toExponential(1)} of the largest value (${maxRelativeDifference === 0 ? 'identical' : 'float32 rounding'}); the kernel is ${speedup.toFixed(0)}× faster`,
     );
     naive!.dispose();
     for (const a of [x, w, xb, wb]) if (!a.isDisposed) a.dispose();

@@ -197,7 +197,10 @@ export async function transfer(partial: Partial<TransferOptions> = {}): Promise<
     const fewest = Math.min(...options.labels);
     const at = (m: Method) => cells.find((c) => c.labels === fewest && c.method === m)!.mean;
     const gainAtFewest = (Math.max(at('frozen'), at('finetune')) - at('scratch')) * 100;
-    log(`\nat ${fewest} labels, transfer beats training from scratch by ${gainAtFewest.toFixed(1)} points`);
+    const signed = `${gainAtFewest >= 0 ? '+' : '−'}${Math.abs(gainAtFewest).toFixed(1)}`;
+    log(
+      `\nat ${fewest} labels: the better transfer method minus from scratch = ${signed} points (${gainAtFewest >= 0 ? 'transfer helps' : 'training from scratch wins'})`,
+    );
     const plot = await writePlot(
       transferSpec(cells, `LeNet-5: MNIST digits from few labels, pretrained on ${info.data}`),
       options.outDir,
