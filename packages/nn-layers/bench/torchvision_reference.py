@@ -93,22 +93,22 @@ def names(model):
 
 
 def dump_listing(listing):
-    """JSON with one state-dict entry or module per line (readable diffs)."""
+    """JSON with one state-dict entry or module per line (readable diffs; Biome's layout)."""
     lines = ["{"]
-    lines.append(f' "torch": {json.dumps(listing["torch"])},')
-    lines.append(f' "torchvision": {json.dumps(listing["torchvision"])},')
+    lines.append(f'  "torch": {json.dumps(listing["torch"])},')
+    lines.append(f'  "torchvision": {json.dumps(listing["torchvision"])},')
     models = [k for k in listing if k not in ("torch", "torchvision")]
     for i, name in enumerate(models):
         m = listing[name]
-        lines.append(f' "{name}": {{')
-        lines.append(f'  "parameters": {m["parameters"]},')
+        lines.append(f'  "{name}": {{')
+        lines.append(f'    "parameters": {m["parameters"]},')
         for j, key in enumerate(["stateDict", "leafModules"]):
-            lines.append(f'  "{key}": [')
+            lines.append(f'    "{key}": [')
             rows = [json.dumps(row) for row in m[key]]
-            lines.extend(f"   {row}," for row in rows[:-1])
-            lines.append(f"   {rows[-1]}")
-            lines.append("  ]" + ("," if j == 0 else ""))
-        lines.append(" }" + ("," if i < len(models) - 1 else ""))
+            lines.extend(f"      {row}," for row in rows[:-1])
+            lines.append(f"      {rows[-1]}")
+            lines.append("    ]" + ("," if j == 0 else ""))
+        lines.append("  }" + ("," if i < len(models) - 1 else ""))
     lines.append("}")
     return "\n".join(lines) + "\n"
 
