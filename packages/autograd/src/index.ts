@@ -23,6 +23,7 @@ export { gather, indexSelect } from './ops/indexing.js';
 export { concat, split, stack } from './ops/join.js';
 export type { TensorLike } from './ops/lift.js';
 export { matmul } from './ops/matmul.js';
+export { gruCellUpdate, lstmCellUpdate } from './ops/recurrent.js';
 export { logSoftmax, logsumexp, max, mean, min, softmax, sum, variance } from './ops/reduce.js';
 export { clip, maximum, minimum, where } from './ops/select.js';
 export { expand, flatten, permute, reshape, slice, squeeze, transpose, unsqueeze } from './ops/shape.js';

@@ -347,6 +347,78 @@ export class WasmBackend implements Backend {
     return out;
   }
 
+  lstmCell(gates: StridedView, c: StridedView): Storage {
+    if (c.storage.dtype !== 'float32') return this.onCpu([gates, c], (cpu, [g, s]) => cpu.lstmCell(g!, s!));
+    const [rows, H] = c.shape as [number, number];
+    const out = this.allocRaw('float32', 2 * rows * H);
+    if (out.size > 0) this.k.lstm_cell_f32(rows, H, addressOf(gates), addressOf(c), out.ptr);
+    return out;
+  }
+
+  lstmCellGrad(gates: StridedView, c: StridedView, out: StridedView, dOut: StridedView): [Storage, Storage] {
+    if (c.storage.dtype !== 'float32') {
+      const [dg, dc] = this.onCpuAll([gates, c, out, dOut], (cpu, [g, s, o, d]) =>
+        cpu.lstmCellGrad(g!, s!, o!, d!),
+      );
+      return [dg!, dc!];
+    }
+    const [rows, H] = c.shape as [number, number];
+    const dGates = this.allocRaw('float32', 4 * rows * H);
+    const dc = this.allocRaw('float32', rows * H);
+    if (dc.size > 0)
+      this.k.lstm_cell_grad_f32(
+        rows,
+        H,
+        addressOf(gates),
+        addressOf(c),
+        addressOf(out),
+        addressOf(dOut),
+        dGates.ptr,
+        dc.ptr,
+      );
+    return [dGates, dc];
+  }
+
+  gruCell(gi: StridedView, gh: StridedView, h: StridedView): Storage {
+    if (h.storage.dtype !== 'float32')
+      return this.onCpu([gi, gh, h], (cpu, [a, b, s]) => cpu.gruCell(a!, b!, s!));
+    const [rows, H] = h.shape as [number, number];
+    const out = this.allocRaw('float32', rows * H);
+    if (out.size > 0) this.k.gru_cell_f32(rows, H, addressOf(gi), addressOf(gh), addressOf(h), out.ptr);
+    return out;
+  }
+
+  gruCellGrad(
+    gi: StridedView,
+    gh: StridedView,
+    h: StridedView,
+    dOut: StridedView,
+  ): [Storage, Storage, Storage] {
+    if (h.storage.dtype !== 'float32') {
+      const [a, b, d] = this.onCpuAll([gi, gh, h, dOut], (cpu, [x, y, s, g]) =>
+        cpu.gruCellGrad(x!, y!, s!, g!),
+      );
+      return [a!, b!, d!];
+    }
+    const [rows, H] = h.shape as [number, number];
+    const dgi = this.allocRaw('float32', 3 * rows * H);
+    const dgh = this.allocRaw('float32', 3 * rows * H);
+    const dh = this.allocRaw('float32', rows * H);
+    if (dh.size > 0)
+      this.k.gru_cell_grad_f32(
+        rows,
+        H,
+        addressOf(gi),
+        addressOf(gh),
+        addressOf(h),
+        addressOf(dOut),
+        dgi.ptr,
+        dgh.ptr,
+        dh.ptr,
+      );
+    return [dgi, dgh, dh];
+  }
+
   dispose(): void {
     this.disposedBecause ??= `the wasm backend '${this.name}' was disposed (removed or replaced in the registry); create a new one with createWasmBackend and move your arrays there`;
     this.gemm.dispose();

@@ -13,6 +13,7 @@ import { binaryCases, unaryCases } from './cases/elementwise.js';
 import { gatherCases, scatterAddCases } from './cases/indexing.js';
 import { matmulCases, softmaxCases } from './cases/linalg.js';
 import { assignCases, copyCases, fillCases, whereCases } from './cases/movement.js';
+import { recurrentCases } from './cases/recurrent.js';
 import { reduceCases } from './cases/reduce.js';
 import { typedArray } from './cases/values.js';
 import { convolutionCases, maxPoolCases, maxPoolGradCases } from './cases/window.js';
@@ -57,6 +58,10 @@ const CASES: Record<Family, (seed: number) => Case[]> = {
   conv2dWeightGrad: (seed) => convolutionCases(seed).filter((c) => c.family === 'conv2dWeightGrad'),
   maxPool2d: maxPoolCases,
   maxPool2dGrad: maxPoolGradCases,
+  lstmCell: (seed) => recurrentCases(seed).filter((c) => c.family === 'lstmCell'),
+  lstmCellGrad: (seed) => recurrentCases(seed).filter((c) => c.family === 'lstmCellGrad'),
+  gruCell: (seed) => recurrentCases(seed).filter((c) => c.family === 'gruCell'),
+  gruCellGrad: (seed) => recurrentCases(seed).filter((c) => c.family === 'gruCellGrad'),
 };
 
 /** The families of the contract's optional kernels: a backend without one is skipped (the NDArray layer composes it). */
@@ -68,6 +73,10 @@ const OPTIONAL: ReadonlySet<Family> = new Set([
   'conv2dWeightGrad',
   'maxPool2d',
   'maxPool2dGrad',
+  'lstmCell',
+  'lstmCellGrad',
+  'gruCell',
+  'gruCellGrad',
 ]);
 
 /** Failures shown per family before the rest are counted. */

@@ -99,6 +99,33 @@ export interface Backend {
    */
   maxPool2dGrad?(dy: StridedView, indices: StridedView, g: WindowGeometry): Storage;
 
+  // ── optional recurrent cell kernels (the NDArray layer composes them when absent). They fuse
+  // a cell's gate nonlinearities and state update; the matrix products stay matmuls. Contiguous
+  // float views, rows of a batch.
+  /**
+   * LSTM cell update from gate pre-activations `gates` `[B, 4H]` (i, f, g, o) and the cell state
+   * `c` `[B, H]`: `[h′ | c′]` `[B, 2H]` with c′ = σ(f)·c + σ(i)·tanh(g), h′ = σ(o)·tanh(c′).
+   */
+  lstmCell?(gates: StridedView, c: StridedView): Storage;
+  /**
+   * The LSTM update's gradient, from its inputs, its output `[h′ | c′]` and the output's gradient
+   * `[dh′ | dc′]` (`[B, 2H]` each): `[dGates [B, 4H], dc [B, H]]`.
+   */
+  lstmCellGrad?(gates: StridedView, c: StridedView, out: StridedView, dOut: StridedView): [Storage, Storage];
+  /**
+   * GRU cell update from the input projection `gi` `[B, 3H]` and recurrent projection `gh`
+   * `[B, 3H]` (r, z, n; b_hn inside gh, as in PyTorch) and `h` `[B, H]`: h′ = (1 − z)·n + z·h with
+   * r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r·gh_n).
+   */
+  gruCell?(gi: StridedView, gh: StridedView, h: StridedView): Storage;
+  /** The GRU update's gradient, from its inputs and dh′ `[B, H]`: `[dgi [B, 3H], dgh [B, 3H], dh [B, H]]`. */
+  gruCellGrad?(
+    gi: StridedView,
+    gh: StridedView,
+    h: StridedView,
+    dOut: StridedView,
+  ): [Storage, Storage, Storage];
+
   /** Releases everything the backend holds (GPU devices, workers). */
   dispose?(): void;
 }

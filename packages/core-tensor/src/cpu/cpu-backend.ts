@@ -20,6 +20,7 @@ import { CpuStorage } from './cpu-storage.js';
 import { assignStrided, binaryInto, unaryInto, whereInto } from './elementwise.js';
 import { gatherInto, scatterAddInto } from './indexing.js';
 import { matmulInto } from './matmul.js';
+import { gruCellGradInto, gruCellInto, lstmCellGradInto, lstmCellInto } from './recurrent.js';
 import { reduceInto } from './reduce.js';
 import { softmaxInto } from './softmax.js';
 
@@ -173,6 +174,38 @@ export class CpuBackend implements Backend {
     const out = this.alloc(dy.storage.dtype, planes * g.input[0] * g.input[1]);
     maxPool2dGradInto(dy, indices, g, out.data);
     return out;
+  }
+
+  lstmCell(gates: StridedView, c: StridedView): Storage {
+    const out = this.alloc(c.storage.dtype, 2 * sizeOf(c.shape));
+    lstmCellInto(gates, c, out.data);
+    return out;
+  }
+
+  lstmCellGrad(gates: StridedView, c: StridedView, out: StridedView, dOut: StridedView): [Storage, Storage] {
+    const dGates = this.alloc(c.storage.dtype, sizeOf(gates.shape));
+    const dc = this.alloc(c.storage.dtype, sizeOf(c.shape));
+    lstmCellGradInto(gates, c, out, dOut, dGates.data, dc.data);
+    return [dGates, dc];
+  }
+
+  gruCell(gi: StridedView, gh: StridedView, h: StridedView): Storage {
+    const out = this.alloc(h.storage.dtype, sizeOf(h.shape));
+    gruCellInto(gi, gh, h, out.data);
+    return out;
+  }
+
+  gruCellGrad(
+    gi: StridedView,
+    gh: StridedView,
+    h: StridedView,
+    dOut: StridedView,
+  ): [Storage, Storage, Storage] {
+    const [dgi, dgh, dh] = [sizeOf(gi.shape), sizeOf(gh.shape), sizeOf(h.shape)].map((n) =>
+      this.alloc(h.storage.dtype, n),
+    ) as [CpuStorage, CpuStorage, CpuStorage];
+    gruCellGradInto(gi, gh, h, dOut, dgi.data, dgh.data, dh.data);
+    return [dgi, dgh, dh];
   }
 
   private assignInto(out: CpuStorage, src: StridedView, toBool: boolean): void {

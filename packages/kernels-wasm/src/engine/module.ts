@@ -72,6 +72,29 @@ export interface KernelExports {
     flip: boolean,
   ): void;
   max_pool_f32(planes: number, window: number, x: number, out: number, idx: number): void;
+  lstm_cell_f32(rows: number, H: number, gates: number, c: number, out: number): void;
+  lstm_cell_grad_f32(
+    rows: number,
+    H: number,
+    gates: number,
+    c: number,
+    out: number,
+    dOut: number,
+    dGates: number,
+    dc: number,
+  ): void;
+  gru_cell_f32(rows: number, H: number, gi: number, gh: number, h: number, out: number): void;
+  gru_cell_grad_f32(
+    rows: number,
+    H: number,
+    gi: number,
+    gh: number,
+    h: number,
+    dOut: number,
+    dgi: number,
+    dgh: number,
+    dh: number,
+  ): void;
   max_pool_grad_f32(
     planes: number,
     plane: number,

@@ -22,6 +22,10 @@ export const FAMILIES = [
   'conv2dWeightGrad',
   'maxPool2d',
   'maxPool2dGrad',
+  'lstmCell',
+  'lstmCellGrad',
+  'gruCell',
+  'gruCellGrad',
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 

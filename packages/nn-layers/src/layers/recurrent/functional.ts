@@ -1,4 +1,4 @@
-import type { Tensor } from '@mlblocks/autograd';
+import { gruCellUpdate, lstmCellUpdate, type Tensor } from '@mlblocks/autograd';
 
 /**
  * The four tensors of one recurrent cell, in PyTorch's layout: `weightIh` `[gates·H, I]`,
@@ -32,26 +32,19 @@ export function rnnStep(gi: Tensor, h: Tensor, w: CellWeights, nonlinearity: RNN
 
 /** One LSTM step from the input projection (gate order i, f, g, o); returns `[h', c']`. */
 export function lstmStep(gi: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tensor, Tensor] {
-  const [i, f, g, o] = gi.add(affine(h, w.weightHh, w.biasHh)).split(4, -1) as [
-    Tensor,
-    Tensor,
+  // c′ = σ(f)·c + σ(i)·tanh(g), h′ = σ(o)·tanh(c′): one fused update (autograd's lstmCellUpdate)
+  const [hNext, cNext] = lstmCellUpdate(gi.add(affine(h, w.weightHh, w.biasHh)), c).split(2, -1) as [
     Tensor,
     Tensor,
   ];
-  const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
-  return [o.sigmoid().mul(cNext.tanh()), cNext];
+  return [hNext, cNext];
 }
 
 /** One GRU step from the input projection (gate order r, z, n); `h' = (1 − z) ⊙ n + z ⊙ h`. */
 export function gruStep(gi: Tensor, h: Tensor, w: CellWeights): Tensor {
-  const [ri, zi, ni] = gi.split(3, -1) as [Tensor, Tensor, Tensor];
-  const [rh, zh, nh] = affine(h, w.weightHh, w.biasHh).split(3, -1) as [Tensor, Tensor, Tensor];
-  const r = ri.add(rh).sigmoid();
-  const z = zi.add(zh).sigmoid();
-  // b_hn sits inside the reset gate's product, as in PyTorch (and cuDNN)
-  const n = ni.add(r.mul(nh)).tanh();
-  // (1 − z) ⊙ n + z ⊙ h, written with one fewer op
-  return n.add(z.mul(h.sub(n)));
+  // r = σ(gi_r + gh_r), z = σ(gi_z + gh_z), n = tanh(gi_n + r·gh_n) — b_hn inside the reset gate's
+  // product, as in PyTorch (and cuDNN) — and h′ = (1 − z)·n + z·h: one fused update
+  return gruCellUpdate(gi, affine(h, w.weightHh, w.biasHh), h);
 }
 
 /**
