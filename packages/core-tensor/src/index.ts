@@ -72,6 +72,11 @@ export {
   zeros,
   zerosLike,
 } from './ndarray/create.js';
+export {
+  type RowNormalizer,
+  softmaxCrossEntropyGrad,
+  softmaxCrossEntropyRows,
+} from './ndarray/cross-entropy.js';
 export { clip, where } from './ndarray/elementwise.js';
 export { gather, indexAdd, indexSelect, oneHot, scatterAdd } from './ndarray/indexing.js';
 export { concat, split, stack } from './ndarray/join.js';

@@ -158,3 +158,54 @@ export function reduce_mid_f32(
     }
   }
 }
+
+/**
+ * Softmax cross-entropy of each float32 row of `x` [rows, n] against int32 `labels`: the row's
+ * maximum, log Σ exp(x − max) (float64) and loss = (max − x[label]) + logSum.
+ */
+export function cross_entropy_rows_f32(
+  rows: i32,
+  n: i32,
+  x: usize,
+  labels: usize,
+  loss: usize,
+  maxOut: usize,
+  logSumOut: usize,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * <usize>n) << 2);
+    const m = <f64>extreme(row, n, true);
+    let sum: f64 = 0;
+    for (let i = 0; i < n; i++) sum += Math.exp(<f64>load<f32>(row + ((<usize>i) << 2)) - m);
+    const logSum = Math.log(sum);
+    const label = load<i32>(labels + ((<usize>r) << 2));
+    store<f32>(maxOut + ((<usize>r) << 2), <f32>m);
+    store<f32>(logSumOut + ((<usize>r) << 2), <f32>logSum);
+    store<f32>(loss + ((<usize>r) << 2), <f32>(m - <f64>load<f32>(row + ((<usize>label) << 2)) + logSum));
+  }
+}
+
+/** grad [rows, n] = (exp((x − max) − logSum) − onehot(labels)) · scale, row by row. */
+export function cross_entropy_grad_f32(
+  rows: i32,
+  n: i32,
+  x: usize,
+  labels: usize,
+  maxIn: usize,
+  logSumIn: usize,
+  scale: usize,
+  grad: usize,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * <usize>n) << 2);
+    const g = grad + ((<usize>r * <usize>n) << 2);
+    // (x − max) − logSum, in that order: max + logSum would lose the log-sum next to logits of 1e30
+    const m = <f64>load<f32>(maxIn + ((<usize>r) << 2));
+    const l = <f64>load<f32>(logSumIn + ((<usize>r) << 2));
+    const s = <f64>load<f32>(scale + ((<usize>r) << 2));
+    for (let i = 0; i < n; i++)
+      store<f32>(g + ((<usize>i) << 2), <f32>(Math.exp(<f64>load<f32>(row + ((<usize>i) << 2)) - m - l) * s));
+    const at = g + ((<usize>load<i32>(labels + ((<usize>r) << 2))) << 2);
+    store<f32>(at, <f32>(<f64>load<f32>(at) - s));
+  }
+}

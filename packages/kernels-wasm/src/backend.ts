@@ -347,6 +347,59 @@ export class WasmBackend implements Backend {
     return out;
   }
 
+  softmaxCrossEntropy(logits: StridedView, labels: StridedView): [Storage, Storage, Storage] {
+    if (logits.storage.dtype !== 'float32') {
+      const [loss, max, logSum] = this.onCpuAll([logits, labels], (cpu, [z, y]) =>
+        cpu.softmaxCrossEntropy(z!, y!),
+      );
+      return [loss!, max!, logSum!];
+    }
+    const [rows, n] = logits.shape as [number, number];
+    const [loss, max, logSum] = [0, 1, 2].map(() => this.allocRaw('float32', rows)) as [
+      WasmStorage,
+      WasmStorage,
+      WasmStorage,
+    ];
+    if (rows > 0)
+      this.k.cross_entropy_rows_f32(
+        rows,
+        n,
+        addressOf(logits),
+        addressOf(labels),
+        loss.ptr,
+        max.ptr,
+        logSum.ptr,
+      );
+    return [loss, max, logSum];
+  }
+
+  softmaxCrossEntropyGrad(
+    logits: StridedView,
+    labels: StridedView,
+    max: StridedView,
+    logSum: StridedView,
+    scale: StridedView,
+  ): Storage {
+    if (logits.storage.dtype !== 'float32')
+      return this.onCpu([logits, labels, max, logSum, scale], (cpu, [z, y, m, l, s]) =>
+        cpu.softmaxCrossEntropyGrad(z!, y!, m!, l!, s!),
+      );
+    const [rows, n] = logits.shape as [number, number];
+    const grad = this.allocRaw('float32', rows * n);
+    if (grad.size > 0)
+      this.k.cross_entropy_grad_f32(
+        rows,
+        n,
+        addressOf(logits),
+        addressOf(labels),
+        addressOf(max),
+        addressOf(logSum),
+        addressOf(scale),
+        grad.ptr,
+      );
+    return grad;
+  }
+
   lstmCell(gates: StridedView, c: StridedView): Storage {
     if (c.storage.dtype !== 'float32') return this.onCpu([gates, c], (cpu, [g, s]) => cpu.lstmCell(g!, s!));
     const [rows, H] = c.shape as [number, number];

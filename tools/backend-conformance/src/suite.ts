@@ -11,7 +11,7 @@ import { type Case, FAMILIES, type Family } from './cases/case.js';
 import { compositions } from './cases/compositions.js';
 import { binaryCases, unaryCases } from './cases/elementwise.js';
 import { gatherCases, scatterAddCases } from './cases/indexing.js';
-import { matmulCases, softmaxCases } from './cases/linalg.js';
+import { crossEntropyCases, matmulCases, softmaxCases } from './cases/linalg.js';
 import { assignCases, copyCases, fillCases, whereCases } from './cases/movement.js';
 import { recurrentCases } from './cases/recurrent.js';
 import { reduceCases } from './cases/reduce.js';
@@ -58,6 +58,9 @@ const CASES: Record<Family, (seed: number) => Case[]> = {
   conv2dWeightGrad: (seed) => convolutionCases(seed).filter((c) => c.family === 'conv2dWeightGrad'),
   maxPool2d: maxPoolCases,
   maxPool2dGrad: maxPoolGradCases,
+  softmaxCrossEntropy: (seed) => crossEntropyCases(seed).filter((c) => c.family === 'softmaxCrossEntropy'),
+  softmaxCrossEntropyGrad: (seed) =>
+    crossEntropyCases(seed).filter((c) => c.family === 'softmaxCrossEntropyGrad'),
   lstmCell: (seed) => recurrentCases(seed).filter((c) => c.family === 'lstmCell'),
   lstmCellGrad: (seed) => recurrentCases(seed).filter((c) => c.family === 'lstmCellGrad'),
   gruCell: (seed) => recurrentCases(seed).filter((c) => c.family === 'gruCell'),
@@ -73,6 +76,8 @@ const OPTIONAL: ReadonlySet<Family> = new Set([
   'conv2dWeightGrad',
   'maxPool2d',
   'maxPool2dGrad',
+  'softmaxCrossEntropy',
+  'softmaxCrossEntropyGrad',
   'lstmCell',
   'lstmCellGrad',
   'gruCell',

@@ -6,6 +6,8 @@ import {
   type OptionNames,
   oneHot,
   ShapeError,
+  softmaxCrossEntropyGrad,
+  softmaxCrossEntropyRows,
   ValueError,
   where,
 } from '@mlblocks/core-tensor';
@@ -85,6 +87,7 @@ export function softmaxCrossEntropy(
     throw new ValueError(op, `reduction must be 'mean', 'sum' or 'none', got ${String(reduction)}`);
   }
   const w = checkClassWeight(op, options.weight, C, logits);
+  if (labelSmoothing === 0) return fusedCrossEntropy(logits, y, C, ignoreIndex, reduction, w);
   return record(op, [logits], (z) => {
     const flat = z.reshape(-1, C);
     const labels1d = y.cast('int32').reshape(-1);
@@ -116,6 +119,49 @@ export function softmaxCrossEntropy(
         const perLogit = lp!.exp().mul(a!.sum(-1, true)).sub(a!).mul(rowGrad);
         const masked = where(v!.reshape(-1, 1), perLogit, 0);
         return [(b === undefined ? masked : where(b.reshape(-1, 1), Number.NaN, masked)).reshape(z.shape)];
+      },
+    };
+  });
+}
+
+/**
+ * Without label smoothing, a row's loss and gradient need only its log Σ exp: core-tensor's fused
+ * softmaxCrossEntropyRows / softmaxCrossEntropyGrad (the backend's kernels where it has them) keep
+ * no probability matrix, which matters over 15,000-word vocabularies. Same results as the general path.
+ */
+function fusedCrossEntropy(
+  logits: Tensor,
+  y: NDArray,
+  C: number,
+  ignoreIndex: number,
+  reduction: 'mean' | 'sum' | 'none',
+  w: NDArray | undefined,
+): Tensor {
+  const op = 'softmaxCrossEntropy';
+  return record(op, [logits], (z) => {
+    const flat = z.reshape(-1, C);
+    const { valid, safe, bad } = checkClassLabels(op, y.cast('int32').reshape(-1), C, ignoreIndex);
+    const { loss, max, logSum } = softmaxCrossEntropyRows(flat, safe);
+    // each row's weight in the total: 0 where ignored, the class weight of its label (or 1)
+    const rowWeight =
+      w === undefined ? valid.cast(z.dtype) : where(valid, w.cast(z.dtype).indexSelect(0, safe), 0);
+    let perRow = loss.mul(rowWeight);
+    if (bad !== undefined) perRow = where(bad, Number.NaN, perRow);
+    const total = rowWeight.sum();
+    const out =
+      reduction === 'none'
+        ? perRow.reshape(y.shape)
+        : reduction === 'sum'
+          ? perRow.sum()
+          : perRow.sum().div(total);
+    return {
+      out,
+      saved: [flat, safe, max, logSum, rowWeight, total, ...(bad === undefined ? [] : [bad])],
+      backward: (g, [zs, labels, m, l, rw, n, b]) => {
+        const scale =
+          reduction === 'none' ? rw!.mul(g.reshape(-1)) : rw!.mul(reduction === 'sum' ? g : g.div(n!));
+        const grad = softmaxCrossEntropyGrad(zs!, labels!, { max: m!, logSum: l! }, scale);
+        return [(b === undefined ? grad : where(b.reshape(-1, 1), Number.NaN, grad)).reshape(z.shape)];
       },
     };
   });

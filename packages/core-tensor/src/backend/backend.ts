@@ -99,6 +99,26 @@ export interface Backend {
    */
   maxPool2dGrad?(dy: StridedView, indices: StridedView, g: WindowGeometry): Storage;
 
+  // ── optional fused loss kernels (the NDArray layer composes them when absent)
+  /**
+   * Softmax cross-entropy of each row of `logits` `[N, C]` (float) against `labels` `[N]` (int32,
+   * in range): `[loss, max, logSum]`, each `[N]` — max = the row's maximum, logSum = log Σ
+   * exp(logits − max), loss = (max − logits[label]) + logSum (kept apart, so logits of 1e30 keep the
+   * log-sum; the backward pass needs only these, not a probability matrix).
+   */
+  softmaxCrossEntropy?(logits: StridedView, labels: StridedView): [Storage, Storage, Storage];
+  /**
+   * Its gradient with respect to the logits, one pass, no probability matrix kept: `[N, C]` =
+   * (exp((logits − max) − logSum) − onehot(labels)) · scale, row by row (`max`, `logSum`, `scale` `[N]`).
+   */
+  softmaxCrossEntropyGrad?(
+    logits: StridedView,
+    labels: StridedView,
+    max: StridedView,
+    logSum: StridedView,
+    scale: StridedView,
+  ): Storage;
+
   // ── optional recurrent cell kernels (the NDArray layer composes them when absent). They fuse
   // a cell's gate nonlinearities and state update; the matrix products stay matmuls. Contiguous
   // float views, rows of a batch.

@@ -17,6 +17,7 @@ import {
   maxPool2dInto,
 } from './conv.js';
 import { CpuStorage } from './cpu-storage.js';
+import { softmaxCrossEntropyGradInto, softmaxCrossEntropyInto } from './cross-entropy.js';
 import { assignStrided, binaryInto, unaryInto, whereInto } from './elementwise.js';
 import { gatherInto, scatterAddInto } from './indexing.js';
 import { matmulInto } from './matmul.js';
@@ -174,6 +175,29 @@ export class CpuBackend implements Backend {
     const out = this.alloc(dy.storage.dtype, planes * g.input[0] * g.input[1]);
     maxPool2dGradInto(dy, indices, g, out.data);
     return out;
+  }
+
+  softmaxCrossEntropy(logits: StridedView, labels: StridedView): [Storage, Storage, Storage] {
+    const rows = logits.shape[0]!;
+    const [loss, max, logSum] = [0, 1, 2].map(() => this.alloc(logits.storage.dtype, rows)) as [
+      CpuStorage,
+      CpuStorage,
+      CpuStorage,
+    ];
+    softmaxCrossEntropyInto(logits, labels, loss.data, max.data, logSum.data);
+    return [loss, max, logSum];
+  }
+
+  softmaxCrossEntropyGrad(
+    logits: StridedView,
+    labels: StridedView,
+    max: StridedView,
+    logSum: StridedView,
+    scale: StridedView,
+  ): Storage {
+    const grad = this.alloc(logits.storage.dtype, sizeOf(logits.shape));
+    softmaxCrossEntropyGradInto(logits, labels, max, logSum, scale, grad.data);
+    return grad;
   }
 
   lstmCell(gates: StridedView, c: StridedView): Storage {

@@ -72,6 +72,25 @@ export interface KernelExports {
     flip: boolean,
   ): void;
   max_pool_f32(planes: number, window: number, x: number, out: number, idx: number): void;
+  cross_entropy_rows_f32(
+    rows: number,
+    n: number,
+    x: number,
+    labels: number,
+    loss: number,
+    max: number,
+    logSum: number,
+  ): void;
+  cross_entropy_grad_f32(
+    rows: number,
+    n: number,
+    x: number,
+    labels: number,
+    max: number,
+    logSum: number,
+    scale: number,
+    grad: number,
+  ): void;
   lstm_cell_f32(rows: number, H: number, gates: number, c: number, out: number): void;
   lstm_cell_grad_f32(
     rows: number,

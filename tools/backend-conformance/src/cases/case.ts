@@ -22,6 +22,8 @@ export const FAMILIES = [
   'conv2dWeightGrad',
   'maxPool2d',
   'maxPool2dGrad',
+  'softmaxCrossEntropy',
+  'softmaxCrossEntropyGrad',
   'lstmCell',
   'lstmCellGrad',
   'gruCell',

@@ -132,3 +132,73 @@ export function softmaxCases(seed: number): Case[] {
   }
   return cases;
 }
+
+/** [rows, classes]: one row, odd sizes, a vocabulary-sized row. */
+const CROSS_ENTROPY_SHAPES: readonly [number, number][] = [
+  [1, 1],
+  [1, 7],
+  [5, 130],
+  [3, 15000],
+];
+
+/** Fused softmax cross-entropy and its gradient, with logits of ±1e4 and 1e30 rows among normal ones. */
+export function crossEntropyCases(seed: number): Case[] {
+  const gen = new Generator(seed);
+  const cases: Case[] = [];
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const [N, C] of CROSS_ENTROPY_SHAPES) {
+      for (const huge of [false, true]) {
+        if (huge && C < 3) continue;
+        const values = Array.from({ length: N * C }, () => gen.nextNormal() * 3);
+        if (huge) values.fill(1e30, 0, 3).fill(1e4, C, C + 2); // a row of equal 1e30s, a row with two 1e4s
+        const rounded = Array.from(typedArray(dtype, values));
+        const labels = Array.from({ length: N }, () => gen.nextInt(0, C));
+        const row = (n: number) => rounded.slice(n * C, (n + 1) * C);
+        const max = Array.from({ length: N }, (_, n) => Math.max(...row(n)));
+        const logSum = max.map((m, n) => Math.log(row(n).reduce((a, v) => a + Math.exp(v - m), 0)));
+        const rowInput = (v: number[]) => ({
+          dtype,
+          data: typedArray(dtype, v),
+          shape: [N],
+          strides: [1],
+          offset: 0,
+        });
+        const logits = { dtype, data: typedArray(dtype, values), shape: [N, C], strides: [C, 1], offset: 0 };
+        const y = {
+          dtype: 'int32' as const,
+          data: Int32Array.from(labels),
+          shape: [N],
+          strides: [1],
+          offset: 0,
+        };
+        const at = `${dtype}[${N},${C}]${huge ? ' with logits of 1e30 and 1e4' : ''}`;
+        ['loss', 'max', 'logSum'].forEach((what, k) => {
+          cases.push({
+            family: 'softmaxCrossEntropy',
+            name: `softmaxCrossEntropy ${what} of ${at}`,
+            inputs: [logits, y],
+            run: (b, [z, l]) => {
+              const outs = b.softmaxCrossEntropy!(z!, l!);
+              outs.forEach((s, i) => {
+                if (i !== k) b.free(s);
+              });
+              return outs[k]!;
+            },
+            tolerance: 'accumulation',
+            nonFinite: false,
+          });
+        });
+        const scale = Array.from({ length: N }, () => gen.nextNormal());
+        cases.push({
+          family: 'softmaxCrossEntropyGrad',
+          name: `softmaxCrossEntropyGrad of ${at}`,
+          inputs: [logits, y, rowInput(max), rowInput(logSum), rowInput(scale)],
+          run: (b, [z, l, m, s, c]) => b.softmaxCrossEntropyGrad!(z!, l!, m!, s!, c!),
+          tolerance: 'accumulation',
+          nonFinite: false,
+        });
+      }
+    }
+  }
+  return cases;
+}
