@@ -2,12 +2,10 @@
 // one pass per row, gates recomputed from the pre-activations in the backward pass, the
 // transcendentals in float64 like the CPU so both round alike.
 
-@inline
 function sigmoid(x: f32): f64 {
-  return 1 / (1 + Math.exp(-<f64>x));
+  return 1 / (1 + Math.exp(-(<f64>x)));
 }
 
-@inline
 function at(base: usize, i: i32): usize {
   return base + ((<usize>i) << 2);
 }

@@ -19,7 +19,7 @@ import { NR } from './microkernel.gen';
 
 // descriptor fields (int32 offsets)
 const IMG = 0;
-const CH = 1;
+// 1: channels (the host's bookkeeping; the packings count taps instead)
 const IH = 2;
 const IW = 3;
 const KH = 4;
@@ -33,7 +33,6 @@ const DW = 11;
 const OH = 12;
 const OW = 13;
 
-@inline
 function field(d: usize, f: i32): i32 {
   return load<i32>(d + ((<usize>f) << 2));
 }
@@ -63,7 +62,7 @@ export function packIm2col(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usi
     const q0 = jc + j0;
     const y0 = q0 / wo;
     const x0 = q0 - y0 * wo;
-        // the sliver's columns lie in one output row, or (past a row's end) in two; narrower outputs
+    // the sliver's columns lie in one output row, or (past a row's end) in two; narrower outputs
     // go column by column
     const lenA = w === NR ? min(NR, wo - x0) : 0;
     const twoRows = lenA > 0 && lenA < NR && wo >= NR;
@@ -117,7 +116,6 @@ export function packIm2col(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usi
 
 // Writes `len` values of input row r (columns col0, col0 + sw, …) to `row`, zero where the window
 // reads the padding: two vector loads for a full sliver inside the image, a plain copy for a part.
-@inline
 function copyRun(row: usize, base: usize, r: i32, col0: i32, len: i32, H: i32, W: i32, sw: i32): void {
   if (r < 0 || r >= H) {
     for (let jj = 0; jj < len; jj++) store<f32>(row + ((<usize>jj) << 2), 0);
@@ -129,7 +127,9 @@ function copyRun(row: usize, base: usize, r: i32, col0: i32, len: i32, H: i32, W
     if (len === NR) {
       v128.store(row, v128.load(from));
       v128.store(row, v128.load(from, 16), 16);
-    } else for (let jj = 0; jj < len; jj++) store<f32>(row + ((<usize>jj) << 2), load<f32>(from + ((<usize>jj) << 2)));
+    } else
+      for (let jj = 0; jj < len; jj++)
+        store<f32>(row + ((<usize>jj) << 2), load<f32>(from + ((<usize>jj) << 2)));
     return;
   }
   for (let jj = 0; jj < len; jj++) {
@@ -201,8 +201,20 @@ export function packIm2colT(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: us
       ) {
         const row = dst + ((<usize>(k * NR)) << 2);
         const at = img + ((<usize>(ry * W + x)) << 2);
-        transpose4(row, tap(at, W, tapBase, tapRow, tapCol, 0), tap(at, W, tapBase, tapRow, tapCol, 1), tap(at, W, tapBase, tapRow, tapCol, 2), tap(at, W, tapBase, tapRow, tapCol, 3));
-        transpose4(row + 16, tap(at, W, tapBase, tapRow, tapCol, 4), tap(at, W, tapBase, tapRow, tapCol, 5), tap(at, W, tapBase, tapRow, tapCol, 6), tap(at, W, tapBase, tapRow, tapCol, 7));
+        transpose4(
+          row,
+          tap(at, W, tapBase, tapRow, tapCol, 0),
+          tap(at, W, tapBase, tapRow, tapCol, 1),
+          tap(at, W, tapBase, tapRow, tapCol, 2),
+          tap(at, W, tapBase, tapRow, tapCol, 3),
+        );
+        transpose4(
+          row + 16,
+          tap(at, W, tapBase, tapRow, tapCol, 4),
+          tap(at, W, tapBase, tapRow, tapCol, 5),
+          tap(at, W, tapBase, tapRow, tapCol, 6),
+          tap(at, W, tapBase, tapRow, tapCol, 7),
+        );
         k += 4;
         x += 4;
       } else {
@@ -228,15 +240,16 @@ export function packIm2colT(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: us
 }
 
 // Four consecutive values of tap jj at the positions whose first input pixel is `at`.
-@inline
 function tap(at: usize, W: i32, tapBase: usize, tapRow: usize, tapCol: usize, jj: i32): v128 {
-  const off = load<i32>(tapBase + ((<usize>jj) << 2)) + load<i32>(tapRow + ((<usize>jj) << 2)) * W + load<i32>(tapCol + ((<usize>jj) << 2));
+  const off =
+    load<i32>(tapBase + ((<usize>jj) << 2)) +
+    load<i32>(tapRow + ((<usize>jj) << 2)) * W +
+    load<i32>(tapCol + ((<usize>jj) << 2));
   return v128.load(at + ((<usize>off) << 2));
 }
 
 // Writes the 4×4 transpose of (a, b, c, d) — four taps × four positions — as four rows of a
 // sliver (row stride NR floats): row r holds position r's four taps.
-@inline
 function transpose4(row: usize, a: v128, b: v128, c: v128, d: v128): void {
   const ab0 = i32x4.shuffle(a, b, 0, 4, 1, 5);
   const ab1 = i32x4.shuffle(a, b, 2, 6, 3, 7);
@@ -307,7 +320,16 @@ export function packDgrad(kc: i32, nc: i32, pc: i32, jc: i32, d: usize, pb: usiz
  * `[cin, cout·kh·kw]` with dst[c, (co, i, j)] = src[co, c, i, j] — or src[co, c, kh−1−i, kw−1−j]
  * when `flip` (stride 1, where the input gradient is a convolution with the flipped filters).
  */
-export function conv_weights_t(src: usize, dst: usize, groups: i32, cout: i32, cin: i32, kh: i32, kw: i32, flip: bool): void {
+export function conv_weights_t(
+  src: usize,
+  dst: usize,
+  groups: i32,
+  cout: i32,
+  cin: i32,
+  kh: i32,
+  kw: i32,
+  flip: bool,
+): void {
   const taps = kh * kw;
   let o = dst;
   for (let g = 0; g < groups; g++)
@@ -338,7 +360,7 @@ export function max_pool_f32(planes: i32, g: usize, x: usize, out: usize, idx: u
   const dw = field(g, DW);
   const ho = field(g, OH);
   const wo = field(g, OW);
-    if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && dh === 1 && dw === 1) {
+  if (kh === 2 && kw === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && dh === 1 && dw === 1) {
     maxPool2x2(planes, H, W, ho, wo, x, out, idx);
     return;
   }
@@ -356,13 +378,13 @@ export function max_pool_f32(planes: i32, g: usize, x: usize, out: usize, idx: u
             const col = xo * sw + j * dw - pw;
             if (col < 0 || col >= W) continue;
             const v = load<f32>(base + ((<usize>(r * W + col)) << 2));
-            if (v > best || at < 0 || v != v) {
+            if (v > best || at < 0 || Number.isNaN(v)) {
               best = v;
               at = r * W + col;
-              if (v != v) break;
+              if (Number.isNaN(v)) break;
             }
           }
-          if (best != best) break;
+          if (Number.isNaN(best)) break;
         }
         store<f32>(out + (o << 2), best);
         store<i32>(idx + (o << 2), at);
@@ -419,7 +441,7 @@ function maxPool2x2(planes: i32, H: i32, W: i32, ho: i32, wo: i32, x: usize, out
         for (let t = 1; t < 4; t++) {
           const off = (t >> 1) * W + (t & 1);
           const v = load<f32>(r0 + ((<usize>(2 * xo + off)) << 2));
-          if (best == best && (v > best || v != v)) {
+          if (!Number.isNaN(best) && (v > best || Number.isNaN(v))) {
             best = v;
             at = rowIndex + 2 * xo + off;
           }
@@ -433,7 +455,14 @@ function maxPool2x2(planes: i32, H: i32, W: i32, ho: i32, wo: i32, x: usize, out
 }
 
 /** Max pooling's gradient: out (zero-filled `[planes, plane]`) [p, idx[p, q]] += dy[p, q]. */
-export function max_pool_grad_f32(planes: i32, plane: i32, positions: i32, dy: usize, idx: usize, out: usize): void {
+export function max_pool_grad_f32(
+  planes: i32,
+  plane: i32,
+  positions: i32,
+  dy: usize,
+  idx: usize,
+  out: usize,
+): void {
   let q: usize = 0;
   for (let p = 0; p < planes; p++) {
     const base = out + ((<usize>(p * plane)) << 2);

@@ -17,7 +17,13 @@ const SCRIPT = fileURLToPath(new URL('../python/torch_peer.py', import.meta.url)
 export async function torchRunner(plan: Plan): Promise<{ runner: Runner | null; note: string }> {
   if (!existsSync(PYTHON)) return { runner: null, note: 'PyTorch row skipped: no /usr/bin/python3' };
   const spec = { sizes: plan.sizes, mlp: plan.mlp ? MLP : null, cnn: plan.cnn ? CNN : null };
-  let result: { version: string; threads: number; matmul: Record<string, number>; mlp?: number; cnn?: number };
+  let result: {
+    version: string;
+    threads: number;
+    matmul: Record<string, number>;
+    mlp?: number;
+    cnn?: number;
+  };
   try {
     const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, JSON.stringify(spec)], {
       env: { ...process.env, OMP_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' },
@@ -26,8 +32,12 @@ export async function torchRunner(plan: Plan): Promise<{ runner: Runner | null; 
     });
     result = JSON.parse(stdout);
   } catch (error) {
-    const message = (error as Error).message.split('\n').find((l) => /Error/.test(l)) ?? (error as Error).message;
-    return { runner: null, note: `PyTorch row skipped (apt-get install python3-torch to add it): ${message.trim()}` };
+    const message =
+      (error as Error).message.split('\n').find((l) => /Error/.test(l)) ?? (error as Error).message;
+    return {
+      runner: null,
+      note: `PyTorch row skipped (apt-get install python3-torch to add it): ${message.trim()}`,
+    };
   }
   const runner: Runner = {
     name: `pytorch ${result.version} (1 thread)`,
