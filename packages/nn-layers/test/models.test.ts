@@ -3,8 +3,17 @@
 // weights and batch-norm statistics whose logits PyTorch computed (bench/torchvision_reference.py).
 import { readFileSync } from 'node:fs';
 import { noGrad, type Tensor, tensor } from '@mlblocks/autograd';
-import { fromArray, Generator, type NDArray, randn, ValueError } from '@mlblocks/core-tensor';
-import { BatchNorm2d, crossEntropy, summary } from '@mlblocks/nn-layers';
+import {
+  CpuBackend,
+  fromArray,
+  Generator,
+  type NDArray,
+  randn,
+  registerBackend,
+  removeBackend,
+  ValueError,
+} from '@mlblocks/core-tensor';
+import { BatchNorm2d, crossEntropy, LayerNorm, summary } from '@mlblocks/nn-layers';
 import {
   AlexNet,
   LeNet5,
@@ -305,6 +314,30 @@ describe('ResNet-18 (torchvision)', () => {
     bn.eval();
     const y = noGrad(() => bn.forward(tensor(io.get('bn.x0')!)));
     expect(relativeError(y.dataSync(), io.get('bn.y_eval')!.dataSync()).ofMax).toBeLessThan(1e-5);
+  });
+});
+
+describe('models on a named backend', () => {
+  it('put every parameter and buffer (batch-norm statistics included) on the backend they were given', () => {
+    registerBackend('models-side', new CpuBackend('models-side'));
+    try {
+      const nets = [
+        resnet18({ numClasses: 3, width: 4, backend: 'models-side' }),
+        new LeNet5({ batchNorm: true, backend: 'models-side' }),
+      ];
+      for (const net of nets) {
+        const arrays = [...net.parameters().map((p) => p.array), ...net.namedBuffers().values()];
+        expect(arrays.map((a) => a.backend.name).filter((n) => n !== 'models-side')).toEqual([]);
+      }
+      expect(new BatchNorm2d(2, { backend: 'models-side' }).runningVar.backend.name).toBe('models-side');
+      expect(new LayerNorm(2, 1e-5, true, { backend: 'models-side' }).weight?.array.backend.name).toBe(
+        'models-side',
+      );
+      const x = tensor(randn([1, 3, 32, 32], { backend: 'models-side', generator: new Generator(1) }));
+      expect(nets[0].forward(x).shape).toEqual([1, 3]);
+    } finally {
+      removeBackend('models-side');
+    }
   });
 });
 

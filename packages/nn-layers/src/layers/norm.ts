@@ -18,9 +18,16 @@ export interface BatchNormOptions {
   momentum?: number;
   /** Learn a scale γ and shift β per channel (default true). */
   affine?: boolean;
+  /** Backend of the parameters and running statistics (default: the default backend). */
+  backend?: string;
 }
 
-const BATCH_NORM_OPTIONS: OptionNames<BatchNormOptions> = { eps: true, momentum: true, affine: true };
+const BATCH_NORM_OPTIONS: OptionNames<BatchNormOptions> = {
+  eps: true,
+  momentum: true,
+  affine: true,
+  backend: true,
+};
 
 /**
  * Batch normalisation over channel axis 1: y = γ·(x − μ)/√(σ² + ε) + β. In training mode μ and σ²
@@ -45,10 +52,11 @@ abstract class BatchNorm extends Module {
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum ?? 0.1;
     const affine = options.affine ?? true;
-    this.weight = affine ? tensor(ones([numFeatures]), { requiresGrad: true }) : null;
-    this.bias = affine ? tensor(zeros([numFeatures]), { requiresGrad: true }) : null;
-    this.runningMean = zeros([numFeatures]);
-    this.runningVar = ones([numFeatures]);
+    const on = { backend: options.backend };
+    this.weight = affine ? tensor(ones([numFeatures], on), { requiresGrad: true }) : null;
+    this.bias = affine ? tensor(zeros([numFeatures], on), { requiresGrad: true }) : null;
+    this.runningMean = zeros([numFeatures], on);
+    this.runningVar = ones([numFeatures], on);
   }
 
   forward(x: Tensor): Tensor {
@@ -113,15 +121,24 @@ export class LayerNorm extends Module {
   bias: Tensor | null;
   readonly normalizedShape: number[];
 
+  /**
+   * @param normalizedShape the trailing axes normalised together
+   * @param eps added to the variance before the square root
+   * @param elementwiseAffine learn γ and β of `normalizedShape`
+   * @param options `backend` of the parameters (default: the default backend)
+   */
   constructor(
     normalizedShape: number | readonly number[],
     readonly eps = 1e-5,
     elementwiseAffine = true,
+    options: { backend?: string } = {},
   ) {
     super();
+    checkOptions('LayerNorm', options, { backend: true });
+    const on = { backend: options.backend };
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    this.weight = elementwiseAffine ? tensor(ones(this.normalizedShape), { requiresGrad: true }) : null;
-    this.bias = elementwiseAffine ? tensor(zeros(this.normalizedShape), { requiresGrad: true }) : null;
+    this.weight = elementwiseAffine ? tensor(ones(this.normalizedShape, on), { requiresGrad: true }) : null;
+    this.bias = elementwiseAffine ? tensor(zeros(this.normalizedShape, on), { requiresGrad: true }) : null;
   }
 
   forward(x: Tensor): Tensor {

@@ -111,14 +111,14 @@ export class LeNet5 extends Module {
     const pool = () => (pooling === 'max' ? new MaxPool2d(2) : new AvgPool2d(2));
     const conv = (cin: number, cout: number, p: number): Module[] => [
       new Conv2d(cin, cout, 5, { padding: p, ...init }),
-      ...(batchNorm ? [new BatchNorm2d(cout)] : []),
+      ...(batchNorm ? [new BatchNorm2d(cout, { backend })] : []),
       act(),
       pool(),
     ];
     const fc = (fin: number, fout: number): Module[] => [
       ...(dropout > 0 ? [new Dropout(dropout)] : []),
       new Linear(fin, fout, init),
-      ...(batchNorm ? [new BatchNorm1d(fout)] : []),
+      ...(batchNorm ? [new BatchNorm1d(fout, { backend })] : []),
       act(),
     ];
     this.features = [...conv(inChannels, 6, padding), ...conv(6, 16, 0)];

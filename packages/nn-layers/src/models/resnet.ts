@@ -48,12 +48,15 @@ export class BasicBlock extends Module {
   ) {
     super();
     this.conv1 = convLayer(inChannels, outChannels, 3, stride, 1, init);
-    this.bn1 = new BatchNorm2d(outChannels);
+    this.bn1 = new BatchNorm2d(outChannels, { backend: init.backend });
     this.conv2 = convLayer(outChannels, outChannels, 3, 1, 1, init);
-    this.bn2 = new BatchNorm2d(outChannels);
+    this.bn2 = new BatchNorm2d(outChannels, { backend: init.backend });
     this.downsample =
       stride !== 1 || inChannels !== outChannels
-        ? [convLayer(inChannels, outChannels, 1, stride, 0, init), new BatchNorm2d(outChannels)]
+        ? [
+            convLayer(inChannels, outChannels, 1, stride, 0, init),
+            new BatchNorm2d(outChannels, { backend: init.backend }),
+          ]
         : null;
   }
 
@@ -133,7 +136,7 @@ export class ResNet extends Module {
       throw new ValueError('ResNet', `blocks must be four integers ≥ 1, got [${blocks.join(', ')}]`);
     const init = { generator: options.generator, backend: options.backend };
     this.conv1 = convLayer(inChannels, width, 7, 2, 3, init);
-    this.bn1 = new BatchNorm2d(width);
+    this.bn1 = new BatchNorm2d(width, { backend: init.backend });
     let channels = width;
     const stage = (out: number, count: number, stride: number) => {
       const stageBlocks = [new BasicBlock(channels, out, stride, init)];
