@@ -39,6 +39,12 @@ export class Engine {
   readonly pool: BufferPool;
   private readonly pipelines = new Map<string, Kernel>();
   private encoder: GPUCommandEncoder | null = null;
+  /**
+   * The compute pass dispatches are recorded into, kept open across dispatches (WebGPU orders
+   * the dispatches of one pass like separate passes: each sees the writes of the ones before)
+   * and ended before a copy or a submit.
+   */
+  private pass: GPUComputePassEncoder | null = null;
   private pending = 0;
   /** Buffers to destroy once the work recorded so far is submitted (dispatch metadata, evictions). */
   private retired: GPUBuffer[] = [];
@@ -143,23 +149,24 @@ export class Engine {
     const bindGroup = this.device.createBindGroup({ layout: kernel.pipeline.getBindGroupLayout(0), entries });
     const [x, y, z] = typeof grid === 'number' ? groups1d(grid) : grid;
     this.encoder ??= this.device.createCommandEncoder();
-    const pass = this.encoder.beginComputePass();
-    pass.setPipeline(kernel.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(x, y, z);
-    pass.end();
+    this.pass ??= this.encoder.beginComputePass();
+    this.pass.setPipeline(kernel.pipeline);
+    this.pass.setBindGroup(0, bindGroup);
+    this.pass.dispatchWorkgroups(x, y, z);
     this.counts.dispatches++;
     if (++this.pending >= MAX_PENDING) this.flush();
   }
 
   /** Copies `bytes` between buffers in stream order. */
   copy(src: GPUBuffer, dst: GPUBuffer, bytes: number): void {
+    this.endPass();
     this.encoder ??= this.device.createCommandEncoder();
     this.encoder.copyBufferToBuffer(src, 0, dst, 0, Math.ceil(bytes / 4) * 4);
   }
 
   /** Submits everything recorded so far. */
   flush(): void {
+    this.endPass();
     if (this.encoder) {
       this.device.queue.submit([this.encoder.finish()]);
       this.counts.submits++;
@@ -175,6 +182,7 @@ export class Engine {
   async read(op: string, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     const size = Math.max(4, Math.ceil(bytes / 4) * 4);
     const staging = this.device.createBuffer({ size, usage: MAP_READ | COPY_DST });
+    this.endPass();
     this.encoder ??= this.device.createCommandEncoder();
     this.encoder.copyBufferToBuffer(buffer, 0, staging, 0, size);
     this.counts.reads++;
@@ -189,6 +197,11 @@ export class Engine {
     } finally {
       staging.destroy();
     }
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
   }
 
   dispose(): void {
