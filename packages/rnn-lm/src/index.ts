@@ -1,0 +1,43 @@
+/**
+ * @mlblocks/rnn-lm — language models: the fixed-window neural LM (Bengio 2003) and recurrent LMs
+ * (tanh RNN, LSTM, GRU; stacked, dropout, tied embeddings) at word or character level; the
+ * trainer (truncated BPTT with the state carried, gradient clipping, LR on plateau, NaN guard),
+ * perplexity and bits per character over whole streams; seeded streaming generation (greedy,
+ * temperature, top-k, top-p). This entry runs anywhere (no `node:` import); the SOTU corpus and
+ * checkpoint folders live in `@mlblocks/rnn-lm/node`.
+ */
+export {
+  type CharCorpusOptions,
+  charCorpus,
+  encodeText,
+  joinTokens,
+  type LMCorpus,
+  type TokenLevel,
+  WORD_SPECIALS,
+  type WordCorpusOptions,
+  wordCorpus,
+} from './data/corpus.js';
+export { CheckpointMismatchError, CorpusError, NonFiniteLossError, UnknownTokenError } from './errors.js';
+export { type GeneratedToken, type GenerateOptions, generate, generateText } from './generate/generate.js';
+export { checkSampling, type SamplingOptions, sampleToken } from './generate/sampling.js';
+export {
+  configDifferences,
+  type LMConfig,
+  lmConfig,
+  MODEL_KINDS,
+  type ModelKind,
+  validateConfig,
+} from './models/config.js';
+export { createModel } from './models/create.js';
+export { detachState, type LMState, RecurrentLM, type RecurrentOutput } from './models/recurrent.js';
+export { FixedWindowLM, type ModelOptions } from './models/window.js';
+export {
+  contextsAt,
+  type Evaluation,
+  eosId,
+  evaluateLM,
+  type LanguageModel,
+  LMTrainer,
+  type TrainerState,
+  type TrainOptions,
+} from './train/trainer.js';
