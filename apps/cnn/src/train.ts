@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fromArray, Generator, tidy } from '@mlblocks/core-tensor';
 import { CrossEntropyLoss, summary } from '@mlblocks/nn-layers';
+import { saveSafetensors } from '@mlblocks/nn-layers/node';
 import { Adam, CosineAnnealingLR } from '@mlblocks/optim';
 import {
   type History,
@@ -17,7 +18,6 @@ import {
 import { metadataOf } from './checkpoint.js';
 import { buildNet, describeNet, type NetConfig } from './net.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from './options.js';
-import { saveModel } from './save.js';
 import { trainingStep } from './step.js';
 import { writeFilterAndFeaturePlots } from './visualize.js';
 
@@ -123,9 +123,9 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
     const pictures = await writeFilterAndFeaturePlots(options.outDir, net, image, pixels, caption);
     image.dispose();
     const checkpoint = join(options.outDir, 'model.safetensors');
-    await saveModel(
-      net,
+    await saveSafetensors(
       checkpoint,
+      net.stateDict(),
       metadataOf({
         config,
         classNames: [...data.test.classNames],

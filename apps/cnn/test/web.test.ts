@@ -9,11 +9,11 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumAvailable, type Server, serve, withChromium } from '@mlblocks/browser-test-kit';
 import { loadEmbeddedMnist } from '@mlblocks/datasets/node';
+import { inkFromRgba, toMnistDigit } from 'lesson-kit/digit';
 import { buildWasmKernels } from 'lesson-kit/testing';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigitClassifier } from '../src/classifier.js';
-import { inkFromRgba, toMnistDigit } from '../src/digit.js';
 import { train } from '../src/train.js';
 
 await buildWasmKernels();

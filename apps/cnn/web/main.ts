@@ -3,8 +3,8 @@
 // and shows the 28×28 input it saw, the class probabilities and the feature maps.
 import { getBackend, setDefaultBackend } from '@mlblocks/core-tensor';
 import { useWebGPUIfAvailable, type WebGPUBackend } from '@mlblocks/kernels-webgpu';
+import { inkFromRgba, toMnistDigit } from 'lesson-kit/digit';
 import { type Classification, DigitClassifier } from '../src/classifier.js';
-import { inkFromRgba, toMnistDigit } from '../src/digit.js';
 
 /** What the page publishes for tests (`window.cnn`). */
 interface PageState {

@@ -1,6 +1,4 @@
-import { dispose, type NDArray, ValueError } from '@mlblocks/core-tensor';
-import type { Module } from '@mlblocks/nn-layers';
-import { saveSafetensors } from '@mlblocks/nn-layers/node';
+import { ValueError } from '@mlblocks/core-tensor';
 import type { MlpShape } from './model.js';
 import { ACTIVATIONS, type Activation } from './options.js';
 
@@ -66,23 +64,4 @@ export function infoFromMetadata(metadata: Record<string, string>, path: string)
     throw new ValueError('predict', `${path}: inconsistent metadata (class names or pixel statistics)`);
   }
   return { shape, classNames, stats };
-}
-
-/**
- * Saves the model's `stateDict()` as safetensors with `metadata`, from any backend.
- * NOTE: nn-layers' `saveCheckpoint` and `Module.to('cpu')` read arrays back synchronously, which
- * the WebGPU backend cannot do; copying each array with `toAsync('cpu')` first works everywhere.
- */
-export async function saveModel(
-  model: Module,
-  path: string,
-  metadata: Record<string, string>,
-): Promise<void> {
-  const onCpu = new Map<string, NDArray>();
-  for (const [name, array] of model.stateDict()) onCpu.set(name, await array.toAsync('cpu'));
-  try {
-    await saveSafetensors(path, onCpu, metadata);
-  } finally {
-    dispose([...onCpu.values()]);
-  }
 }

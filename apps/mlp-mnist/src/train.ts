@@ -1,20 +1,21 @@
 import { join } from 'node:path';
 import { Generator } from '@mlblocks/core-tensor';
 import { CrossEntropyLoss, summary } from '@mlblocks/nn-layers';
+import { saveSafetensors } from '@mlblocks/nn-layers/node';
 import { Adam, CosineAnnealingLR, type Optimizer, SGD } from '@mlblocks/optim';
 import {
   type History,
   imageLoader,
   loadImageData,
   type PlotFiles,
+  randomShift,
   reportConfusionMatrix,
   reportResult,
   selectBackend,
   trainClassifier,
   writeClassifierPlots,
 } from 'lesson-kit';
-import { randomShift } from './augment.js';
-import { metadataOf, saveModel } from './checkpoint.js';
+import { metadataOf } from './checkpoint.js';
 import { buildMlp, describeMlp, type MlpShape } from './model.js';
 import { DEFAULTS, defaultLearningRate, type TrainOptions } from './options.js';
 import { trainingStep } from './step.js';
@@ -108,7 +109,7 @@ export async function train(partial: Partial<TrainOptions> = {}): Promise<TrainR
     const title = `MLP ${describeMlp(shape)} on ${data.source}`;
     const plots = await writeClassifierPlots(options.outDir, title, history, confusion, data.test.classNames);
     const checkpoint = join(options.outDir, 'model.safetensors');
-    await saveModel(model, checkpoint, metadataOf(shape, data, test.accuracy));
+    await saveSafetensors(checkpoint, model.stateDict(), metadataOf(shape, data, test.accuracy));
     optimizer.dispose();
 
     reportResult(log, { test, secondsPerEpoch, backend: backend.name }, [

@@ -2,6 +2,7 @@
  * A drawing turned into an MNIST digit, as MNIST's images were made (runs in browsers and Node):
  * the ink's bounding box scaled (area averaging) so its longer side is 20 pixels, then placed in
  * a 28×28 field with its center of mass at the center. Ink is bright on black, as in MNIST.
+ * No Node or DOM imports: the apps' pages and CLIs share it.
  */
 
 /** Ink intensity in [0, 1] per pixel from RGBA pixels: white strokes on a dark canvas are ink. */
