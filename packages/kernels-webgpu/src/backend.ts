@@ -22,10 +22,12 @@ import { fromGpuWords, GPU_ELEMENT_BYTES, toGpuWords, wgslType } from './engine/
 import { Engine } from './engine/engine.js';
 import { convTuningFor } from './engine/tuning.js';
 import * as conv from './kernels/conv.js';
+import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from './kernels/cross-entropy.js';
 import * as ew from './kernels/elementwise.js';
 import * as ix from './kernels/indexing.js';
 import { matmul } from './kernels/matmul.js';
 import { maxPool2d, maxPool2dGrad } from './kernels/pool.js';
+import { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './kernels/recurrent.js';
 import { reduceRows, softmaxRows } from './kernels/reduce.js';
 import { bufferOf, GpuStorage } from './storage.js';
 
@@ -226,6 +228,67 @@ export class WebGPUBackend implements Backend {
     const out = this.fresh('float32', planes * g.input[0] * g.input[1]);
     maxPool2dGrad(this.engine, dy, indices, planes, g, out.buffer);
     return out;
+  }
+
+  softmaxCrossEntropy(logits: StridedView, labels: StridedView): [Storage, Storage, Storage] {
+    float32Only('softmaxCrossEntropy', logits);
+    const N = logits.shape[0]!;
+    const [loss, max, logSum] = [
+      this.fresh('float32', N),
+      this.fresh('float32', N),
+      this.fresh('float32', N),
+    ];
+    softmaxCrossEntropy(this.engine, logits, labels, loss.buffer, max.buffer, logSum.buffer);
+    return [loss, max, logSum];
+  }
+
+  softmaxCrossEntropyGrad(
+    logits: StridedView,
+    labels: StridedView,
+    max: StridedView,
+    logSum: StridedView,
+    scale: StridedView,
+  ): Storage {
+    float32Only('softmaxCrossEntropyGrad', logits, max, logSum, scale);
+    const grad = this.fresh('float32', sizeOf(logits.shape));
+    softmaxCrossEntropyGrad(this.engine, logits, labels, max, logSum, scale, grad.buffer);
+    return grad;
+  }
+
+  lstmCell(gates: StridedView, c: StridedView): Storage {
+    float32Only('lstmCell', gates, c);
+    const out = this.fresh('float32', 2 * sizeOf(c.shape));
+    lstmCell(this.engine, gates, c, out.buffer);
+    return out;
+  }
+
+  lstmCellGrad(gates: StridedView, c: StridedView, out: StridedView, dOut: StridedView): [Storage, Storage] {
+    float32Only('lstmCellGrad', gates, c, out, dOut);
+    const dGates = this.fresh('float32', sizeOf(gates.shape));
+    const dc = this.fresh('float32', sizeOf(c.shape));
+    lstmCellGrad(this.engine, gates, c, out, dOut, dGates.buffer, dc.buffer);
+    return [dGates, dc];
+  }
+
+  gruCell(gi: StridedView, gh: StridedView, h: StridedView): Storage {
+    float32Only('gruCell', gi, gh, h);
+    const out = this.fresh('float32', sizeOf(h.shape));
+    gruCell(this.engine, gi, gh, h, out.buffer);
+    return out;
+  }
+
+  gruCellGrad(
+    gi: StridedView,
+    gh: StridedView,
+    h: StridedView,
+    dOut: StridedView,
+  ): [Storage, Storage, Storage] {
+    float32Only('gruCellGrad', gi, gh, h, dOut);
+    const dgi = this.fresh('float32', sizeOf(gi.shape));
+    const dgh = this.fresh('float32', sizeOf(gh.shape));
+    const dh = this.fresh('float32', sizeOf(h.shape));
+    gruCellGrad(this.engine, gi, gh, h, dOut, dgi.buffer, dgh.buffer, dh.buffer);
+    return [dgi, dgh, dh];
   }
 
   /** Submits all recorded work. */

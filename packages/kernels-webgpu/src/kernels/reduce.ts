@@ -9,7 +9,7 @@ import { bindings } from './wgsl.js';
  * threads folds a strided slice of the row, then a shared-memory tree combines the 64 partial
  * results. Rows are spread over a 2-D grid of workgroups (65,535 per axis).
  */
-const THREADS = 64;
+export const THREADS = 64;
 
 // max/min start from the row's first element (an identity for them, and rows are never empty
 // there): WGSL constant expressions cannot spell ±∞.
@@ -28,7 +28,8 @@ const FOLDS: Record<'sum' | 'prod' | 'max' | 'min', Fold> = {
   min: { identity: { f32: FIRST, i32: FIRST, u32: FIRST }, combine: 'select(a, b, b < a || b != b)' },
 };
 
-function rowMain(body: string): string {
+/** Entry point of a row kernel: one workgroup of `THREADS` per row; defines `row`, `n`, `base` and `t`. */
+export function rowMain(body: string): string {
   return `@compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let row = wg.x + wg.y * nwg.x;
