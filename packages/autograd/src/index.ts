@@ -28,4 +28,4 @@ export { logSoftmax, logsumexp, max, mean, min, softmax, sum, variance } from '.
 export { clip, maximum, minimum, where } from './ops/select.js';
 export { expand, flatten, permute, reshape, slice, squeeze, transpose, unsqueeze } from './ops/shape.js';
 export { abs, exp, gelu, leakyRelu, log, relu, sigmoid, sqrt, square, tanh } from './ops/unary.js';
-export { Tensor, type TensorOptions, tensor } from './tensor.js';
+export { isTensor, Tensor, type TensorOptions, tensor } from './tensor.js';

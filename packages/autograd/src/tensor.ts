@@ -37,6 +37,22 @@ export interface TensorOptions {
   gradFn?: Node | null;
 }
 
+const TENSOR_BRAND = Symbol.for('mlblocks.autograd.Tensor');
+
+/**
+ * True when `value` is a Tensor made by any copy of `@mlblocks/autograd` in this process
+ * (`instanceof Tensor` gives the same answer).
+ *
+ * @example
+ * isTensor(tensor([1, 2])); // true
+ * isTensor(fromArray([1, 2])); // false: an NDArray
+ */
+export function isTensor(value: unknown): value is Tensor {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TENSOR_BRAND] === true
+  );
+}
+
 const TENSOR_OPTIONS: OptionNames<TensorOptions> = { requiresGrad: true, gradFn: true };
 
 /**
@@ -50,6 +66,14 @@ const TENSOR_OPTIONS: OptionNames<TensorOptions> = { requiresGrad: true, gradFn:
  * w.grad!.toArraySync(); // [[2, 4], [6, 8]]
  */
 export class Tensor implements Disposable {
+  /**
+   * Brand test instead of prototype identity, so `t instanceof Tensor` also holds for tensors made
+   * by another copy of this package (a duplicate install, or the CJS build next to the ESM one).
+   */
+  static [Symbol.hasInstance](value: unknown): value is Tensor {
+    return isTensor(value);
+  }
+
   /** The values. */
   readonly array: NDArray;
   /** The op that produced this tensor, or null for a leaf. */
@@ -358,3 +382,6 @@ export function tensor(
   const array = fromArray(data as NestedArray, { dtype, backend, shape: dims });
   return new Tensor(array, { requiresGrad });
 }
+
+// NOTE: the brand sits on the prototype, so tensors of two copies of this package are interchangeable
+Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: true });

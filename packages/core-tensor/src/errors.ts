@@ -4,8 +4,19 @@
  * without reading our source.
  */
 
+const ERROR_BRAND = Symbol.for('mlblocks.error');
+
 /** Base class of every error thrown by mlblocks. `op` names the operation that failed. */
 export class MlBlocksError extends Error {
+  /**
+   * `instanceof` also matches errors thrown by another copy of the package that defines the class
+   * (a duplicate install, or the CJS build next to the ESM one): same class name in the chain.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class tested (ShapeError, …), not MlBlocksError
+    return isErrorOf(this, value);
+  }
+
   constructor(
     readonly op: string,
     message: string,
@@ -13,6 +24,16 @@ export class MlBlocksError extends Error {
     super(`${op}: ${message}`);
     this.name = new.target.name;
   }
+}
+
+// Same prototype chain, or (another copy's error) a class of the same name in its chain.
+function isErrorOf(cls: abstract new (...args: never[]) => unknown, value: unknown): boolean {
+  if (Function.prototype[Symbol.hasInstance].call(cls, value)) return true;
+  if (typeof value !== 'object' || value === null || !(ERROR_BRAND in value)) return false;
+  for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+    if (Object.hasOwn(p, 'constructor') && p.constructor.name === cls.name) return true;
+  }
+  return false;
 }
 
 /** Shapes that do not fit the op: broadcasting, matmul alignment, reshape sizes, concat. */
@@ -37,3 +58,5 @@ export class ValueError extends MlBlocksError {}
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
+
+Object.defineProperty(MlBlocksError.prototype, ERROR_BRAND, { value: true });

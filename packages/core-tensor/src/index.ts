@@ -81,12 +81,13 @@ export { clip, where } from './ndarray/elementwise.js';
 export { gather, indexAdd, indexSelect, oneHot, scatterAdd } from './ndarray/indexing.js';
 export { concat, split, stack } from './ndarray/join.js';
 export { matmul } from './ndarray/linalg.js';
-export { type Axes, NDArray, type Operand } from './ndarray/ndarray.js';
+export { type Axes, isNDArray, NDArray, type Operand } from './ndarray/ndarray.js';
 export type { NestedArray } from './ndarray/nested.js';
 export { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './ndarray/recurrent.js';
 export type { SliceSpec } from './ndarray/views.js';
 export { checkOptions, type OptionNames } from './options.js';
 export { Generator, seed } from './random/generator.js';
+export { type RuntimeInfo, runtimeInfo, VERSION } from './runtime/runtime.js';
 export {
   broadcastShapes,
   contiguousStrides,

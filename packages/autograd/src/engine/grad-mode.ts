@@ -1,17 +1,22 @@
-let enabled = true;
+// NOTE: process-wide (a Symbol.for key on globalThis), so noGrad() through one copy of this package
+// (a duplicate install, or the CJS build next to the ESM one) also holds for tensors of the other
+const GRAD_MODE_KEY = Symbol.for('mlblocks.autograd.gradMode');
+const holder = globalThis as { [GRAD_MODE_KEY]?: { enabled: boolean } };
+holder[GRAD_MODE_KEY] ??= { enabled: true };
+const mode = holder[GRAD_MODE_KEY];
 
 /** True when ops record the graph for backward (the default). */
 export function isGradEnabled(): boolean {
-  return enabled;
+  return mode.enabled;
 }
 
-function withGradMode<T>(mode: boolean, fn: () => T): T {
-  const previous = enabled;
-  enabled = mode;
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const previous = mode.enabled;
+  mode.enabled = enabled;
   try {
     return fn();
   } finally {
-    enabled = previous;
+    mode.enabled = previous;
   }
 }
 

@@ -1,13 +1,15 @@
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { BackendError } from '../errors.js';
+import { runtime } from '../runtime/runtime.js';
 import type { Backend } from './backend.js';
 
 type Factory = () => Backend;
 
-// The CPU reference backend is always there; others register themselves by name.
-const factories = new Map<string, Factory>([['cpu', () => new CpuBackend('cpu')]]);
-const instances = new Map<string, Backend>();
-let defaultName = 'cpu';
+// NOTE: the maps live in the process-wide runtime, so every copy of this package (duplicates,
+// ESM/CJS twins) sees the same backends. The CPU reference backend is always there (the first
+// copy loaded provides it); others register themselves by name.
+const { factories, instances } = runtime;
+if (!factories.has('cpu')) factories.set('cpu', () => new CpuBackend('cpu'));
 
 /**
  * Registers a backend under `name`. Pass an instance, or a factory that is called lazily on first use.
@@ -28,11 +30,11 @@ export function removeBackend(name: string): void {
   instances.delete(name);
   factories.delete(name);
   if (name === 'cpu') factories.set('cpu', () => new CpuBackend('cpu'));
-  if (defaultName === name) defaultName = 'cpu';
+  if (runtime.defaultBackend === name) runtime.defaultBackend = 'cpu';
 }
 
 /** The backend registered under `name` (created on first use). */
-export function getBackend(name: string = defaultName): Backend {
+export function getBackend(name: string = runtime.defaultBackend): Backend {
   let backend = instances.get(name);
   if (backend) return backend;
   const factory = factories.get(name);
@@ -61,10 +63,10 @@ export function activeBackends(): ReadonlyMap<string, Backend> {
 /** Makes `name` the backend that creation functions use when no `backend` option is given. */
 export function setDefaultBackend(name: string): void {
   getBackend(name); // throws if unknown
-  defaultName = name;
+  runtime.defaultBackend = name;
 }
 
 /** The name of the current default backend (`'cpu'` unless changed). */
 export function getDefaultBackend(): string {
-  return defaultName;
+  return runtime.defaultBackend;
 }

@@ -1,4 +1,5 @@
 import { ValueError } from '../errors.js';
+import { runtime } from '../runtime/runtime.js';
 
 /**
  * Key of an optional method listing the disposables an object owns (e.g. a differentiable
@@ -13,8 +14,8 @@ export interface Disposable {
   [OWNED_DISPOSABLES]?(): Iterable<Disposable>;
 }
 
-const scopes: Set<Disposable>[] = [];
-const kept = new WeakSet<Disposable>();
+// NOTE: shared by every copy of this package, so a tidy of one copy frees arrays made by another
+const { scopes, kept } = runtime;
 
 /**
  * Records a newly created disposable in the innermost active `tidy` scope (no-op outside

@@ -14,6 +14,22 @@ import * as red from './reduce.js';
 import { arrayCounter, SharedStorage } from './shared-storage.js';
 import * as views from './views.js';
 
+const NDARRAY_BRAND = Symbol.for('mlblocks.core-tensor.NDArray');
+
+/**
+ * True when `value` is an NDArray made by any copy of `@mlblocks/core-tensor` in this process
+ * (`instanceof NDArray` gives the same answer).
+ *
+ * @example
+ * isNDArray(zeros([2])); // true
+ * isNDArray([1, 2]); // false
+ */
+export function isNDArray(value: unknown): value is NDArray {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[NDARRAY_BRAND] === true
+  );
+}
+
 /** An operand of a binary op: an array, or a JS number that takes the other operand's dtype. */
 export type Operand = NDArray | number;
 /** One axis, several axes, or (undefined) all axes. */
@@ -33,6 +49,14 @@ export type Axes = number | readonly number[] | undefined;
  * console.log(y.toString());
  */
 export class NDArray implements Disposable {
+  /**
+   * Brand test instead of prototype identity, so `x instanceof NDArray` also holds for arrays made
+   * by another copy of this package (a duplicate install, or the CJS build next to the ESM one).
+   */
+  static [Symbol.hasInstance](value: unknown): value is NDArray {
+    return isNDArray(value);
+  }
+
   /** Size of each axis. */
   readonly shape: readonly number[];
   /** Elements to step along each axis in the storage (0 for broadcast axes). */
@@ -498,3 +522,7 @@ export class NDArray implements Disposable {
     }
   }
 }
+
+// NOTE: the brand sits on the prototype (not an own field): free per instance, and unchanged
+// when RUNTIME_PROTOCOL is — arrays of compatible copies are interchangeable
+Object.defineProperty(NDArray.prototype, NDARRAY_BRAND, { value: true });

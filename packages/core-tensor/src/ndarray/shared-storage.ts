@@ -1,4 +1,5 @@
 import type { Storage } from '../backend/backend.js';
+import { runtime } from '../runtime/runtime.js';
 
 /**
  * A storage plus the number of NDArrays (the array and its views) that reference it.
@@ -20,17 +21,15 @@ export class SharedStorage {
   }
 }
 
-let liveArrays = 0;
-
-/** Counts arrays created and disposed, for `memory().ndarrays`. */
+/** Counts arrays created and disposed (by every copy of this package), for `memory().ndarrays`. */
 export const arrayCounter = {
   created(): void {
-    liveArrays++;
+    runtime.liveArrays++;
   },
   disposed(): void {
-    liveArrays--;
+    runtime.liveArrays--;
   },
   get live(): number {
-    return liveArrays;
+    return runtime.liveArrays;
   },
 };

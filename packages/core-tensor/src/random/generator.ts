@@ -1,4 +1,5 @@
 import { ValueError } from '../errors.js';
+import { runtime } from '../runtime/runtime.js';
 
 /**
  * A seedable pseudo-random generator (xoshiro128**, seeded through splitmix32).
@@ -84,14 +85,15 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-let globalGenerator = new Generator(0);
+// NOTE: kept in the process-wide runtime, so seed() through any copy of this package seeds them all
+runtime.generator ??= new Generator(0);
 
 /** Seeds the global generator used by `rand`, `randn`, `randint` when no generator is passed. */
 export function seed(value: number): void {
-  globalGenerator = new Generator(value);
+  runtime.generator = new Generator(value);
 }
 
 /** The global generator (seeded with 0 until `seed()` is called). */
 export function getGlobalGenerator(): Generator {
-  return globalGenerator;
+  return runtime.generator as Generator;
 }
