@@ -1,0 +1,124 @@
+// pnpm bench: the LSTM LM training step of the issue — embedding 128, one LSTM layer of 256,
+// decoder to V = 10,000, 20 streams of 35 tokens, SGD with clipping — in tokens/s on our
+// backends (wasm 1 and 2 threads, the CPU reference), beside PyTorch (Debian's python3-torch,
+// 1 thread, OMP_WAIT_POLICY=PASSIVE) when it is installed (the row is skipped cleanly otherwise),
+// as ratios to PyTorch. The median step is reported.
+//   pnpm bench [--seconds 5] [--no-cpu] [--no-torch] [--json FILE]
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  fromArray,
+  Generator,
+  registerBackend,
+  removeBackend,
+  setDefaultBackend,
+} from '@mlblocks/core-tensor';
+import { createWasmBackend } from '@mlblocks/kernels-wasm';
+import { createModel, type LMCorpus, LMTrainer, lmConfig, wordCorpus } from '../src/index.js';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    'no-cpu': { type: 'boolean', default: false },
+    'no-torch': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+const SPEC = {
+  vocab: 10_000,
+  embedding: 128,
+  hidden: 256,
+  seq: 35,
+  batch: 20,
+  seconds: Number(values.seconds),
+};
+
+// A synthetic stream over exactly V word types (the step's cost does not depend on the text).
+function corpus(): LMCorpus {
+  const g = new Generator(0);
+  const words = Array.from({ length: SPEC.vocab - 2 }, (_, i) => `w${i}`);
+  const text = Array.from({ length: 40_000 }, (_, i) =>
+    i < words.length ? words[i] : words[g.nextInt(0, words.length)],
+  ).join(' ');
+  const c = wordCorpus([`${text}.`], { minCount: 1, every: 1_000_000 });
+  if (c.vocab.size !== SPEC.vocab) throw new Error(`vocabulary ${c.vocab.size} ≠ ${SPEC.vocab}`);
+  return c;
+}
+
+function ours(backend: string, data: LMCorpus): number {
+  const config = lmConfig({
+    model: 'lstm',
+    vocabSize: SPEC.vocab,
+    embeddingDim: SPEC.embedding,
+    hiddenSize: SPEC.hidden,
+    numLayers: 1,
+  });
+  const model = createModel(config, { seed: 0, backend });
+  const trainer = new LMTrainer(model, data, { batchSize: SPEC.batch, bptt: SPEC.seq, lr: 0.1, clip: 0.25 });
+  trainer.step();
+  trainer.step();
+  const times: number[] = [];
+  const start = performance.now();
+  while (performance.now() - start < SPEC.seconds * 1000 || times.length < 3) {
+    const t0 = performance.now();
+    trainer.step();
+    times.push(performance.now() - t0);
+  }
+  trainer.dispose();
+  times.sort((a, b) => a - b);
+  return (SPEC.seq * SPEC.batch) / (times[times.length >> 1]! / 1000);
+}
+
+function torch(): { name: string; tokensPerSecond: number } | string {
+  const python = '/usr/bin/python3';
+  if (values['no-torch']) return 'PyTorch row skipped (--no-torch)';
+  if (!existsSync(python)) return 'PyTorch row skipped: no /usr/bin/python3';
+  try {
+    const script = fileURLToPath(new URL('torch_speed.py', import.meta.url));
+    const out = execFileSync(python, [script, JSON.stringify(SPEC)], {
+      env: { ...process.env, OMP_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const r = JSON.parse(out);
+    return { name: `pytorch ${r.version} (1 thread)`, tokensPerSecond: r.tokensPerSecond };
+  } catch (error) {
+    const line = (error as Error).message.split('\n').find((l) => /Error/.test(l)) ?? 'failed';
+    return `PyTorch row skipped (apt-get install python3-torch to add it): ${line.trim()}`;
+  }
+}
+
+const data = corpus();
+const rows: { name: string; tokensPerSecond: number }[] = [];
+for (const threads of [1, 2]) {
+  const wasm = await createWasmBackend({ threads });
+  registerBackend('wasm', wasm);
+  setDefaultBackend('wasm');
+  fromArray([0]).dispose(); // the backend is warm before the clock starts
+  rows.push({
+    name: `mlblocks wasm (${threads} thread${threads > 1 ? 's' : ''})`,
+    tokensPerSecond: ours('wasm', data),
+  });
+  setDefaultBackend('cpu');
+  removeBackend('wasm');
+}
+if (!values['no-cpu']) {
+  setDefaultBackend('cpu');
+  rows.push({ name: 'mlblocks cpu (reference)', tokensPerSecond: ours('cpu', data) });
+}
+const peer = torch();
+if (typeof peer === 'string') console.log(peer);
+else rows.push(peer);
+const ref = typeof peer === 'string' ? null : peer.tokensPerSecond;
+console.log(
+  `LSTM LM step: embedding ${SPEC.embedding}, hidden ${SPEC.hidden}, V ${SPEC.vocab.toLocaleString('en-US')}, seq ${SPEC.seq}, batch ${SPEC.batch} (SGD, clip 0.25)\n`,
+);
+console.log('| runner | tokens/s | × PyTorch |\n| --- | ---: | ---: |');
+for (const r of rows) {
+  const ratio = ref ? `${(r.tokensPerSecond / ref).toFixed(2)}×` : '—';
+  console.log(`| ${r.name} | ${Math.round(r.tokensPerSecond).toLocaleString('en-US')} | ${ratio} |`);
+}
+if (values.json) writeFileSync(values.json, `${JSON.stringify({ spec: SPEC, rows }, null, 1)}\n`);
+process.exit(0);
