@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { registerBackend, setDefaultBackend } from '@mlblocks/core-tensor';
 import { createWasmBackend } from '@mlblocks/kernels-wasm';
-import { charCorpus, createModel, LMTrainer } from '../src/index.js';
-import { loadSotuCorpus } from '../src/node.js';
+import { charCorpus, createModel, generateText, LMTrainer } from '../src/index.js';
+import { loadSotuCorpus, saveLMCheckpoint } from '../src/node.js';
 import { TARGETS } from './targets.js';
 
 const { values, positionals } = parseArgs({
@@ -15,6 +15,7 @@ const { values, positionals } = parseArgs({
   options: {
     threads: { type: 'string', default: '1' },
     seed: { type: 'string', default: '0' },
+    checkpoint: { type: 'string' },
     shakespeare: {
       type: 'string',
       default: new URL('../../../../shared/data/tinyshakespeare.txt', import.meta.url).pathname,
@@ -61,5 +62,16 @@ for (let step = 1; step <= target.steps; step++) {
     start = performance.now();
     tokens = 0;
   }
+}
+// a sample of the trained model (seeded), and its checkpoint where asked
+const sample = await generateText(model, corpus.vocab, {
+  prime: corpus.level === 'char' ? 'ROMEO:' : 'the',
+  tokens: corpus.level === 'char' ? 300 : 60,
+  temperature: 0.8,
+  seed: 1,
+});
+console.log(JSON.stringify({ target: target.name, sample }));
+if (values.checkpoint) {
+  await saveLMCheckpoint(values.checkpoint, { model, vocab: corpus.vocab, corpus: corpus.name, trainer });
 }
 process.exit(0);
