@@ -15,5 +15,6 @@ export {
   type RecurrentLayerOptions,
   RNN,
   type RNNOptions,
+  type SequenceOptions,
   torchParameterName,
 } from './layers.js';

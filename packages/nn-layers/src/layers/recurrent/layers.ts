@@ -1,5 +1,13 @@
-import { concat, stack, type Tensor } from '@mlblocks/autograd';
-import { checkOptions, type OptionNames, ShapeError, ValueError } from '@mlblocks/core-tensor';
+import { concat, stack, type Tensor, where } from '@mlblocks/autograd';
+import {
+  arange,
+  checkOptions,
+  fromArray,
+  type NDArray,
+  type OptionNames,
+  ShapeError,
+  ValueError,
+} from '@mlblocks/core-tensor';
 import type { InitOptions } from '../../init/initializers.js';
 import { Module } from '../../module/module.js';
 import {
@@ -26,6 +34,19 @@ export interface RecurrentLayerOptions extends InitOptions {
   /** Add a second set of cells that reads the sequence backwards; outputs are concatenated. Default false. */
   bidirectional?: boolean;
 }
+
+/**
+ * Options of a recurrent layer's `forward`. `lengths` makes a padded batch behave like PyTorch's
+ * packed sequences: sequence b is its first `lengths[b]` steps; beyond them its state stops
+ * changing (so the final states are those of its last real step, and the backward direction
+ * starts at that step) and its outputs are zeros — the padding cannot change the result.
+ */
+export interface SequenceOptions {
+  /** Real length of each sequence of the batch, in 1…T (T when omitted). */
+  lengths?: readonly number[];
+}
+
+const SEQUENCE_OPTIONS: OptionNames<SequenceOptions> = { lengths: true };
 
 /** Options of `RNN`. */
 export interface RNNOptions extends RecurrentLayerOptions {
@@ -117,12 +138,17 @@ export abstract class RecurrentLayer<C extends RecurrentCell> extends Module {
    * Runs the stack over `x` from the initial state (one `[L·D, B, H]` tensor per state part,
    * zeros when omitted). Returns the last layer's outputs and the final state parts.
    */
-  protected run(x: Tensor, initial: readonly Tensor[] | undefined): [Tensor, Tensor[]] {
-    const where = `${this.kind}.forward`;
+  protected run(
+    x: Tensor,
+    initial: readonly Tensor[] | undefined,
+    options: SequenceOptions = {},
+  ): [Tensor, Tensor[]] {
+    const op = `${this.kind}.forward`;
+    checkOptions(op, options, SEQUENCE_OPTIONS);
     const layout = this.batchFirst ? 'B, T' : 'T, B';
     if ((x.rank !== 2 && x.rank !== 3) || x.shape[x.rank - 1] !== this.inputSize) {
       throw new ShapeError(
-        where,
+        op,
         `${this} expects an input of shape [${layout}, ${this.inputSize}] (or [T, ${this.inputSize}] unbatched), got ${fmt(x.shape)}`,
       );
     }
@@ -130,19 +156,20 @@ export abstract class RecurrentLayer<C extends RecurrentCell> extends Module {
     // time-major from here on: [T, B, I]
     let input = unbatched ? x.unsqueeze(1) : this.batchFirst ? x.transpose(0, 1) : x;
     const [steps, batch] = input.shape as [number, number];
-    if (steps === 0) throw new ShapeError(where, `${this}: the sequence is empty (input ${fmt(x.shape)})`);
+    if (steps === 0) throw new ShapeError(op, `${this}: the sequence is empty (input ${fmt(x.shape)})`);
     const cell0 = this.cells[0]!;
     const layers = this.numLayers * this.numDirections;
     const expected = unbatched ? [layers, this.hiddenSize] : [layers, batch, this.hiddenSize];
     initial?.forEach((s, i) => {
       if (s.rank !== expected.length || s.shape.some((d, j) => d !== expected[j])) {
         throw new ShapeError(
-          where,
+          op,
           `${this}: initial state ${cell0.stateNames[i]}0 must have shape ${fmt(expected)} (numLayers·numDirections, ${unbatched ? '' : 'B, '}H) for an input of shape ${fmt(x.shape)}, got ${fmt(s.shape)}`,
         );
       }
     });
     const start = initial?.map((s) => (unbatched ? s.unsqueeze(1) : s));
+    const masks = options.lengths && stepMasks(op, String(this), options.lengths, steps, batch, input.array);
     const finals: Tensor[][] = cell0.stateNames.map(() => []);
     for (let l = 0; l < this.numLayers; l++) {
       const outputs: Tensor[] = [];
@@ -154,8 +181,11 @@ export abstract class RecurrentLayer<C extends RecurrentCell> extends Module {
         const hs: Tensor[] = new Array(steps);
         for (let i = 0; i < steps; i++) {
           const t = d === 0 ? i : steps - 1 - i;
-          state = cell.step(projected.slice(t), state);
-          hs[t] = state[0]!;
+          const next = cell.step(projected.slice(t), state);
+          const mask = masks?.[t];
+          // a padded step keeps the state it was given and outputs zeros
+          state = mask ? next.map((s, j) => where(mask, s, state[j]!)) : next;
+          hs[t] = mask ? where(mask, next[0]!, 0) : next[0]!;
         }
         outputs.push(stack(hs, 0));
         state.forEach((s, j) => {
@@ -168,7 +198,37 @@ export abstract class RecurrentLayer<C extends RecurrentCell> extends Module {
       }
     }
     const output = unbatched ? input.squeeze(1) : this.batchFirst ? input.transpose(0, 1) : input;
+    for (const m of masks ?? []) m?.dispose();
     return [output, finals.map((parts) => (unbatched ? stack(parts, 0).squeeze(1) : stack(parts, 0)))];
+  }
+}
+
+/**
+ * Per step t, a `[B, 1]` bool mask of the sequences still running (t < lengths[b]), or null where
+ * all are; checks `lengths` against the batch.
+ */
+function stepMasks(
+  op: string,
+  layer: string,
+  lengths: readonly number[],
+  steps: number,
+  batch: number,
+  like: NDArray,
+): (NDArray | null)[] {
+  if (lengths.length !== batch || lengths.some((n) => !Number.isInteger(n) || n < 1 || n > steps)) {
+    throw new ValueError(
+      op,
+      `${layer}: lengths must be ${batch} integers in 1…${steps} (one per sequence of the batch, at most the ${steps} steps of the input), got [${lengths.join(', ')}]`,
+    );
+  }
+  const backend = like.backend.name;
+  const len = fromArray(Int32Array.from(lengths), { shape: [batch, 1], backend });
+  try {
+    return Array.from({ length: steps }, (_, t) =>
+      lengths.every((n) => n > t) ? null : arange(t, t + 1, 1, { dtype: 'int32', backend }).lt(len),
+    );
+  } finally {
+    len.dispose();
   }
 }
 
@@ -202,8 +262,8 @@ export class RNN extends RecurrentLayer<RNNCell> {
     return this.cells[0]!.nonlinearity;
   }
 
-  forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {
-    const [output, [hN]] = this.run(x, h0 && [h0]);
+  forward(x: Tensor, h0?: Tensor, options?: SequenceOptions): [Tensor, Tensor] {
+    const [output, [hN]] = this.run(x, h0 && [h0], options);
     return [output, hN!];
   }
 }
@@ -230,8 +290,12 @@ export class LSTM extends RecurrentLayer<LSTMCell> {
     );
   }
 
-  forward(x: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
-    const [output, [hN, cN]] = this.run(x, state);
+  forward(
+    x: Tensor,
+    state?: readonly [Tensor, Tensor],
+    options?: SequenceOptions,
+  ): [Tensor, [Tensor, Tensor]] {
+    const [output, [hN, cN]] = this.run(x, state, options);
     return [output, [hN!, cN!]];
   }
 }
@@ -255,8 +319,8 @@ export class GRU extends RecurrentLayer<GRUCell> {
     );
   }
 
-  forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {
-    const [output, [hN]] = this.run(x, h0 && [h0]);
+  forward(x: Tensor, h0?: Tensor, options?: SequenceOptions): [Tensor, Tensor] {
+    const [output, [hN]] = this.run(x, h0 && [h0], options);
     return [output, hN!];
   }
 }
