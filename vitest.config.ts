@@ -11,7 +11,12 @@ export default defineConfig({
     resolve: { conditions: ['@mlblocks/source', ...defaultServerConditions] },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'tools/*/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
+      'tools/*/test/**/*.test.ts',
+      'scripts/test/**/*.test.ts',
+    ],
     pool: 'forks',
     testTimeout: 30_000,
     reporters: jsonReport ? ['default', 'json'] : ['default'],

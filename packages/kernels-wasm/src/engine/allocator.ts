@@ -1,4 +1,5 @@
 import { BackendError } from '@mlblocks/core-tensor';
+import type { WasmMemory } from './wasm-types.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
@@ -18,7 +19,7 @@ export class Allocator {
   onGrow: () => void = () => {};
 
   constructor(
-    readonly memory: WebAssembly.Memory,
+    readonly memory: WasmMemory,
     base: number,
   ) {
     this.top = base;

@@ -1,6 +1,7 @@
 import type { DType } from '@mlblocks/core-tensor';
 import { Allocator } from './allocator.js';
 import { HEAP_BASE, type KernelExports } from './module.js';
+import type { WasmMemory } from './wasm-types.js';
 
 /** log2 of the element size of each dtype (the kernels' `shift` argument). */
 export function shiftOf(dtype: DType): number {
@@ -27,7 +28,7 @@ export class Heap {
   readonly offs: number;
 
   constructor(
-    readonly memory: WebAssembly.Memory,
+    readonly memory: WasmMemory,
     readonly kernels: KernelExports,
   ) {
     this.allocator = new Allocator(memory, HEAP_BASE);

@@ -1,4 +1,5 @@
 import { BackendError } from '@mlblocks/core-tensor';
+import type { WasmMemory, WasmModule } from './wasm-types.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /** A worker as the pool needs it: Node's worker_threads.Worker or a browser Worker. */
@@ -32,7 +33,7 @@ export class WorkerPool {
   minTimeoutMs = 10_000;
 
   private constructor(
-    private readonly memory: WebAssembly.Memory,
+    private readonly memory: WasmMemory,
     private readonly workers: PoolWorker[],
     /** Address of each worker's control slot. */
     readonly slots: number[],
@@ -41,8 +42,8 @@ export class WorkerPool {
   /** Starts `count` workers on `memory` with control slots from `slotsBase` (count × 64 bytes). */
   static async create(
     count: number,
-    module: WebAssembly.Module,
-    memory: WebAssembly.Memory,
+    module: WasmModule,
+    memory: WasmMemory,
     slotsBase: number,
   ): Promise<WorkerPool> {
     const workers: PoolWorker[] = [];
