@@ -40,6 +40,39 @@ export {
 export { createModel } from './models/create.js';
 export { detachState, type LMState, RecurrentLM, type RecurrentOutput } from './models/recurrent.js';
 export { FixedWindowLM, type ModelOptions } from './models/window.js';
+// seq2seq: the encoder–decoder with optional attention, greedy and beam-search decoding
+export {
+  AdditiveAttention,
+  type Attended,
+  type Attention,
+  attend,
+  DotAttention,
+} from './seq2seq/attention.js';
+export {
+  ATTENTION_KINDS,
+  type AttentionKind,
+  SEQ2SEQ_CELLS,
+  type Seq2SeqCell,
+  type Seq2SeqConfig,
+  seq2seqConfig,
+  validateSeq2SeqConfig,
+} from './seq2seq/config.js';
+export {
+  type BeamOptions,
+  beamSearch,
+  type Decoded,
+  type DecodeOptions,
+  greedyDecode,
+} from './seq2seq/decode.js';
+export {
+  type DecoderState,
+  type DecoderStep,
+  type EncoderMemory,
+  IGNORE_INDEX,
+  Seq2Seq,
+  type Seq2SeqOptions,
+  type Seq2SeqOutput,
+} from './seq2seq/model.js';
 export {
   contextsAt,
   type Evaluation,
