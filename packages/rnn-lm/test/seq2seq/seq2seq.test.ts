@@ -4,6 +4,7 @@
 // reverse sequences with and without attention.
 import { noGrad, tensor } from '@mlblocks/autograd';
 import { fromArray, Generator, memory, type NDArray, setDefaultBackend, tidy } from '@mlblocks/core-tensor';
+import { LSTM } from '@mlblocks/nn-layers';
 import { Adam } from '@mlblocks/optim';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -134,6 +135,33 @@ describe.each([
       expect(d.logProb).toBeCloseTo(expected, 3);
       if (attention !== 'none') expect(d.attention.length).toBe(out.length);
     }
+  });
+});
+
+describe('the encoder on padded batches', () => {
+  it("matches nn-layers' bidirectional LSTM with { lengths } (PyTorch's packed sequences)", () => {
+    const model = new Seq2Seq(tiny('none'), { seed: 2 });
+    const lstm = new LSTM(8, 8, { bidirectional: true });
+    lstm.cells[0]!.loadStateDict(model.encoderCells[0]!.stateDict());
+    lstm.cellsReverse[0]!.loadStateDict(model.encoderCells[1]!.stateDict());
+    const sources = [
+      [1, 2],
+      [3, 4, 5, 6, 1],
+      [2, 2, 3],
+    ];
+    const lengths = sources.map((s) => s.length);
+    const src = int(pad(sources, 0));
+    noGrad(() => {
+      const memory = model.encode(src, lengths);
+      const x = model.srcEmbedding.forward(src.transpose(0, 1));
+      const [out, [hN, cN]] = lstm.forward(x, undefined, { lengths });
+      sources.forEach((s, b) => {
+        close(memory.values.slice(b, [0, s.length]).dataSync(), out.slice([0, s.length], b).dataSync());
+      });
+      // final states: [forwards; backwards] per source
+      close(memory.final[0]!.dataSync(), hN.permute(1, 0, 2).reshape(3, 16).dataSync());
+      close(memory.final[1]!.dataSync(), cN.permute(1, 0, 2).reshape(3, 16).dataSync());
+    });
   });
 });
 
