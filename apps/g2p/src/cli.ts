@@ -10,6 +10,7 @@ import {
   positiveInt,
   positiveNumber,
 } from 'lesson-kit';
+import { benchmark } from './bench.js';
 import { pronounce } from './pronounce.js';
 import { type TrainSettings, train } from './train.js';
 
@@ -131,6 +132,40 @@ export function program(log: (line: string) => void = console.log): Command {
       });
     },
   );
+
+  cli
+    .command('bench')
+    .description('training speed (words/s, phonemes/s) of the default model per backend on CMUdict batches')
+    .option('--backends <list>', 'comma-separated: cpu, wasm, webgpu, auto', 'cpu,wasm')
+    .option(
+      '--attention <kinds>',
+      `comma-separated: ${ATTENTION_KINDS.join(', ')}`,
+      attentionList,
+      d.attention,
+    )
+    .option('--hidden <n>', 'decoder hidden units', positiveInt, d.hidden)
+    .option('--embedding <n>', 'embedding size', positiveInt, d.embedding)
+    .option('--batch-size <n>', 'words per step', positiveInt, d.batchSize)
+    .option('--seconds <s>', 'measured time per backend and attention kind', positiveNumber, 20)
+    .option('--warmup <n>', 'steps before measuring', nonNegativeInt, 3)
+    .action(
+      async (flags: {
+        backends: string;
+        attention: AttentionKind[];
+        hidden: number;
+        embedding: number;
+        batchSize: number;
+        seconds: number;
+        warmup: number;
+      }) => {
+        const backends = flags.backends.split(',').map((b) => b.trim()) as BackendChoice[];
+        for (const b of backends) {
+          if (!['cpu', 'wasm', 'webgpu', 'auto'].includes(b))
+            throw new InvalidArgumentError(`unknown backend '${b}'`);
+        }
+        await benchmark({ ...flags, backends, log });
+      },
+    );
   return cli;
 }
 

@@ -6,7 +6,7 @@ import { beamSearch, type Decoded, greedyDecode, Seq2Seq } from '@mlblocks/rnn-l
 import { type BackendChoice, selectBackend, writePlot } from 'lesson-kit';
 import { encodeWord } from './data.js';
 import { attentionSpec } from './plot.js';
-import type { CheckpointInfo } from './train.js';
+import { type CheckpointInfo, requireSyncBackend } from './train.js';
 
 /** A model and its vocabularies, loaded from a checkpoint folder of `train`. */
 export interface LoadedG2P {
@@ -49,6 +49,7 @@ export async function pronounce(options: {
 }): Promise<string[][]> {
   const backend = await selectBackend(options.backend, options.log);
   try {
+    requireSyncBackend(backend.name);
     const loaded = await loadG2P(options.checkpoint, backend.name);
     const out: string[][] = [];
     for (const word of options.words) {

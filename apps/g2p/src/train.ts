@@ -1,6 +1,6 @@
 import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Generator, tidy } from '@mlblocks/core-tensor';
+import { BackendError, Generator, getBackend, tidy } from '@mlblocks/core-tensor';
 import { saveSafetensors } from '@mlblocks/nn-layers/node';
 import { Adam, clipGradNorm, ReduceLROnPlateau } from '@mlblocks/optim';
 import {
@@ -95,6 +95,7 @@ export async function train(run: TrainRun): Promise<ModelResult[]> {
   const { log } = run;
   const backend = await selectBackend(run.backend, log);
   try {
+    requireSyncBackend(backend.name);
     const data = run.data ?? loadCmudict({ stress: run.stress });
     const { fit: allFit, valid } = splitValidation(data.train);
     const fit = run.trainWords > 0 ? allFit.slice(0, run.trainWords) : allFit;
@@ -320,6 +321,19 @@ function withoutCheckpoint({ checkpoint: _c, ...rest }: ModelResult): Omit<Model
 function pickSettings(run: TrainRun): TrainSettings {
   const { backend: _b, outDir: _o, progress: _p, log: _l, data: _d, ...settings } = run;
   return settings;
+}
+
+/**
+ * Training (gradient clipping, the loss each step) and decoding read values back at every step:
+ * only backends that can do so synchronously (CPU, WebAssembly) fit this app.
+ */
+export function requireSyncBackend(name: string): void {
+  if (!getBackend(name).readSync) {
+    throw new BackendError(
+      'g2p',
+      `training and decoding read values back at every step, which '${name}' cannot do synchronously; use --backend wasm or cpu`,
+    );
+  }
 }
 
 /** The results as a table: WER and PER per attention kind, greedy and beam. */

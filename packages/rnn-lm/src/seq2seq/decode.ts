@@ -1,5 +1,5 @@
 import { noGrad, type Tensor } from '@mlblocks/autograd';
-import { fromArray, type NDArray, tidy, ValueError } from '@mlblocks/core-tensor';
+import { BackendError, fromArray, type NDArray, tidy, ValueError } from '@mlblocks/core-tensor';
 import type { DecoderState, EncoderMemory, Seq2Seq } from './model.js';
 
 /** A decoded target sequence. */
@@ -43,6 +43,15 @@ function maxLengthOf(options: DecodeOptions, steps: number): number {
   return n;
 }
 
+function checkReadable(op: string, src: NDArray): void {
+  if (!src.backend.readSync) {
+    throw new BackendError(
+      op,
+      `decoding reads each step's scores back, which '${src.backend.name}' cannot do synchronously; decode on 'wasm' or 'cpu' (model.to('wasm'))`,
+    );
+  }
+}
+
 function logSoftmaxRows(logits: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
@@ -66,6 +75,7 @@ function logSoftmaxRows(logits: Float32Array, rows: number, cols: number): Float
  * best.tokens.map((id) => phonemes[id]);
  */
 export function greedyDecode(model: Seq2Seq, src: NDArray, options: DecodeOptions = {}): Decoded[] {
+  checkReadable('greedyDecode', src);
   const steps = src.shape[1] ?? 0;
   const maxLength = maxLengthOf(options, steps);
   const { bos, eos, tgtVocabSize: V } = model.config;
@@ -146,6 +156,7 @@ export function beamSearch(model: Seq2Seq, src: NDArray, options: BeamOptions = 
       `decodes one source at a time: src must be [1, S], got [${src.shape.join(',')}]`,
     );
   }
+  checkReadable('beamSearch', src);
   const width = options.beamWidth ?? 5;
   if (!Number.isInteger(width) || width < 1) {
     throw new ValueError('beamSearch', `beamWidth must be a positive integer, got ${width}`);
