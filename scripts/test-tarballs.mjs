@@ -11,11 +11,11 @@
 //   - a browser bundle of every main entry with esbuild --platform=browser --external:'node:*';
 //   - the datasets loaders without their optional data packages (an error saying what to install);
 //   - attw (@arethetypeswrong/cli) on every tarball.
-// Options: --vite (also bundle with Vite), --sizes (install sizes of @mlblocks/datasets with and
+// Options: --readme (run every README code block as a program), --vite (also bundle with Vite), --sizes (install sizes of @mlblocks/datasets with and
 // without its data packages), --keep (keep the temporary folder), --skip=<name>[,<name>] (leave
 // packages out, e.g. one still being written). CI runs it without options.
 //
-//   node scripts/test-tarballs.mjs [--vite] [--sizes] [--keep] [--skip=@mlblocks/x]
+//   node scripts/test-tarballs.mjs [--readme] [--vite] [--sizes] [--keep] [--skip=@mlblocks/x]
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -28,7 +28,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publicPackageDirs } from './check-package.mjs';
 
@@ -339,6 +339,71 @@ if (args.has('--vite')) {
   check('vite build (every main entry)', () =>
     sh(bin('vite'), ['build', '--outDir', 'out/vite', '--logLevel', 'error'], { cwd: app }),
   );
+}
+
+// ── README code blocks ───────────────────────────────────────────────────────────────────────────
+// Every ```ts / ```js block of each package README is a complete program: compiled with esbuild
+// (types stripped) and run with Node in a project that also has the optional data packages. A block
+// preceded by `<!-- readme-test: skip <reason> -->` is not run (it needs a GPU, the network, or a
+// file the reader provides); the reason is printed.
+if (args.has('--readme')) {
+  const readmeApp = join(work, 'readme');
+  mkdirSync(readmeApp);
+  const dataPkgs = {};
+  for (const { pkg } of packages) {
+    for (const name of Object.keys(pkg.peerDependenciesMeta ?? {})) {
+      if (!name.startsWith('@mlblocks/') && name !== 'webgpu')
+        dataPkgs[name] = pkg.devDependencies?.[name] ?? pkg.peerDependencies[name];
+    }
+  }
+  writeFileSync(
+    join(readmeApp, 'package.json'),
+    JSON.stringify({
+      name: 'readme-consumer',
+      private: true,
+      type: 'module',
+      dependencies: {
+        ...Object.fromEntries(packages.map(({ pkg, tarball }) => [pkg.name, `file:${tarball}`])),
+        ...dataPkgs,
+      },
+    }),
+  );
+  const ok = check('npm install (tarballs + optional data packages, for README blocks)', () =>
+    sh('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'], {
+      cwd: readmeApp,
+    }),
+  );
+  if (ok.ok) {
+    for (const { dir, pkg } of packages) {
+      const readme = join(dir, 'README.md');
+      if (!existsSync(readme)) continue;
+      const text = readFileSync(readme, 'utf8');
+      const blocks = [
+        ...text.matchAll(
+          /(<!-- readme-test: skip ([^>]*?) -->\s*)?```(ts|js|typescript|javascript)\n([\s\S]*?)```/g,
+        ),
+      ];
+      blocks.forEach((m, i) => {
+        const line = text.slice(0, m.index).split('\n').length + (m[1] ? m[1].split('\n').length - 1 : 0);
+        const name = `README ${pkg.name} block ${i + 1} (line ${line})`;
+        if (m[2]) {
+          console.log(`- ${name} skipped: ${m[2]}`);
+          return;
+        }
+        const base = `${basename(dir)}-${i + 1}`;
+        writeFileSync(join(readmeApp, `${base}.ts`), m[4]);
+        check(name, () => {
+          const t = sh(
+            esbuildBin,
+            [`${base}.ts`, `--outfile=${base}.mjs`, '--format=esm', '--platform=node', '--log-level=error'],
+            { cwd: readmeApp },
+          );
+          if (!t.ok) return t;
+          return sh(process.execPath, [`${base}.mjs`], { cwd: readmeApp, timeout: 120_000 });
+        });
+      });
+    }
+  }
 }
 
 // ── attw ─────────────────────────────────────────────────────────────────────────────────────────
