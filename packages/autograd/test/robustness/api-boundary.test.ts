@@ -11,9 +11,9 @@ import {
   registerBackend,
   removeBackend,
 } from '@mlblocks/core-tensor';
+import { fuzzParams, Tally } from '@mlblocks/fuzz-kit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { fuzzParams, Tally } from './fuzz.js';
 
 beforeAll(() => registerBackend('cpu2', () => new CpuBackend('cpu2')));
 afterAll(() => removeBackend('cpu2'));

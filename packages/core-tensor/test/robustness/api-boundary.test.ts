@@ -23,9 +23,9 @@ import {
   where,
   zeros,
 } from '@mlblocks/core-tensor';
+import { fuzzParams, Tally } from '@mlblocks/fuzz-kit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fuzzParams, Tally } from './fuzz.js';
 
 beforeAll(() => registerBackend('cpu2', () => new CpuBackend('cpu2')));
 afterAll(() => removeBackend('cpu2'));

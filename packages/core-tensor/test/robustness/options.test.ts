@@ -18,9 +18,9 @@ import {
   zeros,
   zerosLike,
 } from '@mlblocks/core-tensor';
+import { fuzzParams } from '@mlblocks/fuzz-kit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzParams } from './fuzz.js';
 
 interface Opts {
   stride?: number;

@@ -15,10 +15,10 @@ import {
   parseIdx,
   readIdxFile,
 } from '@mlblocks/datasets/node';
+import { fuzzParams, Tally } from '@mlblocks/fuzz-kit';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir, tinyIdx } from '../helpers/fixtures.js';
-import { fuzzParams, Tally } from './fuzz.js';
 
 const dir = tempDir('mlblocks-idx-fuzz-');
 afterAll(() => dir.cleanup());

@@ -13,10 +13,10 @@ import {
   Vocabulary,
   type VocabularyJSON,
 } from '@mlblocks/datasets/node';
+import { fuzzParams, Tally } from '@mlblocks/fuzz-kit';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/fixtures.js';
-import { fuzzParams, Tally } from './fuzz.js';
 
 const dir = tempDir('mlblocks-vocab-fuzz-');
 afterAll(() => dir.cleanup());

@@ -13,6 +13,7 @@ import {
   ShapeError,
   zeros,
 } from '@mlblocks/core-tensor';
+import { fuzzParams, Tally } from '@mlblocks/fuzz-kit';
 import {
   CheckpointFormatError,
   deserializeSafetensors,
@@ -23,7 +24,6 @@ import {
 } from '@mlblocks/nn-layers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fuzzParams, Tally } from './fuzz.js';
 
 // A model with every dtype among its state: float32 parameters, float64/int32/bool buffers.
 class Net extends Module {

@@ -4,6 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Tensor } from '@mlblocks/autograd';
 import { MlBlocksError, ValueError } from '@mlblocks/core-tensor';
+import { fuzzParams, Tally } from '@mlblocks/fuzz-kit';
 import {
   Adam,
   CosineAnnealingLR,
@@ -18,7 +19,6 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gradAt, param, setGrad } from '../helpers.js';
-import { fuzzParams, Tally } from './fuzz.js';
 
 describe('unknown options', () => {
   const opt = () => new SGD([param([1, 2])], { lr: 0.1 });

@@ -1,4 +1,4 @@
-// Fuzzing settings shared by this package's robustness suite. `pnpm test` (CI) runs each property
+// Fuzzing settings shared by every package's robustness suite. `pnpm test` (CI) runs each property
 // with a fixed seed and a short run; `pnpm fuzz` sets MLBLOCKS_FUZZ=long: 50× the runs and a fresh
 // seed, printed so that a failure can be replayed with MLBLOCKS_FUZZ_SEED=<seed> pnpm fuzz.
 import { afterAll } from 'vitest';
