@@ -1,8 +1,7 @@
 // The page: draw with the mouse (or a finger), and the LeNet-5 trained by `cnn train` classifies
 // the drawing after every stroke — on WebGPU when the browser has it, else on the CPU backend —
 // and shows the 28×28 input it saw, the class probabilities and the feature maps.
-import { getBackend, setDefaultBackend } from '@mlblocks/core-tensor';
-import { useWebGPUIfAvailable, type WebGPUBackend } from '@mlblocks/kernels-webgpu';
+import { browserBackend } from 'lesson-kit/browser';
 import { inkFromRgba, toMnistDigit } from 'lesson-kit/digit';
 import { type Classification, DigitClassifier } from '../src/classifier.js';
 
@@ -38,22 +37,6 @@ const state: PageState = {
   },
 };
 (window as unknown as { cnn: PageState }).cnn = state;
-
-async function selectBackend(): Promise<{ name: string; label: string }> {
-  if (new URLSearchParams(location.search).get('backend') === 'cpu')
-    return { name: 'cpu', label: 'CPU (asked for)' };
-  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-  let reason = '';
-  const name = await useWebGPUIfAvailable({ gpu, allowSoftware: true, notice: (line) => (reason = line) });
-  if (name === 'webgpu') {
-    setDefaultBackend('webgpu');
-    return { name, label: `WebGPU — ${(getBackend('webgpu') as WebGPUBackend).adapterDescription}` };
-  }
-  return {
-    name: 'cpu',
-    label: gpu ? `CPU (${reason.replace(/^mlblocks: /, '')})` : 'CPU (this browser has no WebGPU)',
-  };
-}
 
 let classifier: DigitClassifier | null = null;
 let backendName = 'cpu';
@@ -220,7 +203,7 @@ function drawMaps(result: Classification): void {
 
 async function start(): Promise<void> {
   clear();
-  const backend = await selectBackend();
+  const backend = await browserBackend();
   backendName = backend.name;
   state.backend = backend.name;
   $('backend').textContent = backend.label;

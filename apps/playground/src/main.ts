@@ -1,4 +1,4 @@
-import { browserBackend } from './browser-backend.js';
+import { browserBackend } from 'lesson-kit/browser';
 import { type DatasetName, makeDataset, type Split } from './datasets.js';
 import { gridPoints, paintGrid, paintNeurons, paintPoints } from './draw.js';
 import { LossChart } from './loss-chart.js';

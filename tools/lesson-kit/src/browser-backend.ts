@@ -2,9 +2,10 @@ import { getBackend, setDefaultBackend } from '@mlblocks/core-tensor';
 import { useWebGPUIfAvailable, type WebGPUBackend } from '@mlblocks/kernels-webgpu';
 
 /**
- * WebGPU when the browser has it (unless the page is opened with `?backend=cpu`), else the CPU
- * backend; returns the backend's name and a label for the page. A software adapter (SwiftShader)
- * is used too: the playground's networks are small, and the page has no other accelerated backend.
+ * The lesson pages' backend (browser-safe: no Node import): WebGPU when the browser has it
+ * (unless the page is opened with `?backend=cpu`), else the CPU backend; returns the backend's
+ * name and a label for the page. A software adapter (SwiftShader) is used too: the pages' networks
+ * are small, and a page has no other accelerated backend.
  */
 export async function browserBackend(): Promise<{ name: string; label: string }> {
   if (new URLSearchParams(location.search).get('backend') === 'cpu')
