@@ -19,6 +19,8 @@ import { createWasmBackend } from '@mlblocks/kernels-wasm';
 import { createModel, type LMCorpus, LMTrainer, lmConfig, wordCorpus } from '../src/index.js';
 
 const { values } = parseArgs({
+  // NOTE: `pnpm bench -- --seconds 2` passes a '--' through
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     seconds: { type: 'string', default: '5' },
     'no-cpu': { type: 'boolean', default: false },
