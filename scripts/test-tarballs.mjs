@@ -399,7 +399,7 @@ if (args.has('--readme')) {
             { cwd: readmeApp },
           );
           if (!t.ok) return t;
-          return sh(process.execPath, [`${base}.mjs`], { cwd: readmeApp, timeout: 120_000 });
+          return sh(process.execPath, [`${base}.mjs`], { cwd: readmeApp, timeout: 300_000 });
         });
       });
     }
