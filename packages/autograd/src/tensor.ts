@@ -83,6 +83,7 @@ export class Tensor implements Disposable {
   private wantsGrad: boolean;
   private disposed = false;
 
+  /** Wraps `array` (the tensor takes ownership of it); prefer the `tensor()` factory. */
   constructor(array: NDArray, options: TensorOptions = {}) {
     checkOptions('Tensor', options, TENSOR_OPTIONS);
     this.array = array;
@@ -121,20 +122,25 @@ export class Tensor implements Disposable {
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
+  /** Size of each axis. */
   get shape(): readonly number[] {
     return this.array.shape;
   }
+  /** Element type. */
   get dtype(): DType {
     return this.array.dtype;
   }
+  /** Number of axes. */
   get rank(): number {
     return this.array.rank;
   }
+  /** Number of elements. */
   get size(): number {
     return this.array.size;
   }
   // its own flag: a scope may dispose the array before the tensor, and the tensor must still
   // release its graph node then
+  /** True once `dispose()` ran (or the enclosing `tidy` scope freed it). */
   get isDisposed(): boolean {
     return this.disposed;
   }
@@ -183,6 +189,7 @@ export class Tensor implements Disposable {
     this.zeroGrad();
   }
 
+  /** The arrays this tensor owns (values and gradient), for `tidy` and `keep`. */
   [OWNED_DISPOSABLES](): Disposable[] {
     return this.grad ? [this.array, this.grad] : [this.array];
   }
@@ -192,12 +199,15 @@ export class Tensor implements Disposable {
   data(): Promise<TypedArray> {
     return this.array.data();
   }
+  /** The values as a typed array (row-major), read synchronously (CPU and wasm backends). */
   dataSync(): TypedArray {
     return this.array.dataSync();
   }
+  /** The values as nested JS arrays. */
   toArray(): Promise<NestedArray> {
     return this.array.toArray();
   }
+  /** The values as nested JS arrays, read synchronously (CPU and wasm backends). */
   toArraySync(): NestedArray {
     return this.array.toArraySync();
   }
@@ -205,9 +215,11 @@ export class Tensor implements Disposable {
   item(): number {
     return this.array.item();
   }
+  /** The single value of a one-element tensor (any backend). */
   itemAsync(): Promise<number> {
     return this.array.itemAsync();
   }
+  /** A readable rendering of the values, with `gradFn` or `requiresGrad`. */
   toString(): string {
     const grad = this.gradFn
       ? `, gradFn=${this.gradFn.name}`
@@ -221,84 +233,111 @@ export class Tensor implements Disposable {
   }
 
   // ── differentiable ops ───────────────────────────────────────────────────────────────────
+  /** Element-wise `this + other`, broadcasting; `other` may be a Tensor, an NDArray or a number. */
   add(other: TensorLike): Tensor {
     return arith.add(this, other);
   }
+  /** Element-wise `this − other`, broadcasting. */
   sub(other: TensorLike): Tensor {
     return arith.sub(this, other);
   }
+  /** Element-wise `this · other`, broadcasting. */
   mul(other: TensorLike): Tensor {
     return arith.mul(this, other);
   }
+  /** Element-wise `this / other`, broadcasting. */
   div(other: TensorLike): Tensor {
     return arith.div(this, other);
   }
+  /** Element-wise `this ^ exponent`, broadcasting. */
   pow(exponent: TensorLike): Tensor {
     return arith.pow(this, exponent);
   }
+  /** Element-wise `−this`. */
   neg(): Tensor {
     return arith.neg(this);
   }
+  /** Element-wise `e^this`. */
   exp(): Tensor {
     return un.exp(this);
   }
+  /** Element-wise natural logarithm. */
   log(): Tensor {
     return un.log(this);
   }
+  /** Element-wise square root. */
   sqrt(): Tensor {
     return un.sqrt(this);
   }
+  /** Element-wise `this²`. */
   square(): Tensor {
     return un.square(this);
   }
+  /** Element-wise absolute value. */
   abs(): Tensor {
     return un.abs(this);
   }
+  /** Element-wise hyperbolic tangent. */
   tanh(): Tensor {
     return un.tanh(this);
   }
+  /** Element-wise logistic `1 / (1 + e^−x)`. */
   sigmoid(): Tensor {
     return un.sigmoid(this);
   }
+  /** Element-wise `max(x, 0)`. */
   relu(): Tensor {
     return un.relu(this);
   }
+  /** Element-wise `x` for `x > 0`, else `slope · x`. */
   leakyRelu(slope = 0.01): Tensor {
     return un.leakyRelu(this, slope);
   }
+  /** Element-wise GELU, exact (`'none'`) or with PyTorch's tanh approximation. */
   gelu(approximate: 'none' | 'tanh' = 'none'): Tensor {
     return un.gelu(this, approximate);
   }
+  /** Element-wise maximum with `other`, broadcasting. */
   maximum(other: TensorLike): Tensor {
     return sel.maximum(this, other);
   }
+  /** Element-wise minimum with `other`, broadcasting. */
   minimum(other: TensorLike): Tensor {
     return sel.minimum(this, other);
   }
+  /** Limits values to `[min, max]`. */
   clip(min?: number, max?: number): Tensor {
     return sel.clip(this, min, max);
   }
+  /** Sum over `axis` (all axes when omitted), keeping reduced axes as size 1 with `keepdims`. */
   sum(axis?: Axes, keepdims = false): Tensor {
     return red.sum(this, axis, keepdims);
   }
+  /** Mean over `axis` (all axes when omitted). */
   mean(axis?: Axes, keepdims = false): Tensor {
     return red.mean(this, axis, keepdims);
   }
+  /** Maximum over `axis` (all axes when omitted). */
   max(axis?: Axes, keepdims = false): Tensor {
     return red.max(this, axis, keepdims);
   }
+  /** Minimum over `axis` (all axes when omitted). */
   min(axis?: Axes, keepdims = false): Tensor {
     return red.min(this, axis, keepdims);
   }
+  /** Variance over `axis`, dividing by `n − correction` (population variance by default). */
   var(axis?: Axes, keepdims = false, correction = 0): Tensor {
     return red.variance(this, axis, keepdims, correction);
   }
+  /** `log Σ e^x` over `axis`, computed stably. */
   logsumexp(axis?: Axes, keepdims = false): Tensor {
     return red.logsumexp(this, axis, keepdims);
   }
+  /** Softmax along `axis` (the last by default), computed stably. */
   softmax(axis = -1): Tensor {
     return red.softmax(this, axis);
   }
+  /** Log-softmax along `axis` (the last by default), computed stably. */
   logSoftmax(axis = -1): Tensor {
     return red.logSoftmax(this, axis);
   }
@@ -306,42 +345,55 @@ export class Tensor implements Disposable {
   crossEntropy(labels: NDArray | Tensor, options?: CrossEntropyOptions): Tensor {
     return softmaxCrossEntropy(this, labels, options);
   }
+  /** Matrix product with NumPy rules (batched, broadcast batch axes, 1-D operands). */
   matmul(other: Tensor): Tensor {
     return matmul(this, other);
   }
+  /** The same values in a new shape (one dimension may be −1). */
   reshape(...dims: number[] | [readonly number[]]): Tensor {
     return shape.reshape(this, dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : (dims as number[]));
   }
+  /** Reorders the axes. */
   permute(...axes: number[]): Tensor {
     return shape.permute(this, axes);
   }
+  /** Swaps two axes (the last two by default). */
   transpose(axis0 = -2, axis1 = -1): Tensor {
     return shape.transpose(this, axis0, axis1);
   }
+  /** A view of a sub-range per axis (`[start, stop, step]`, negative indices, `null` for all). */
   slice(...specs: SliceSpec[]): Tensor {
     return shape.slice(this, specs);
   }
+  /** Broadcasts size-1 axes to `dims` (the gradient sums them back). */
   expand(...dims: number[] | [readonly number[]]): Tensor {
     return shape.expand(this, dims.length === 1 && Array.isArray(dims[0]) ? dims[0] : (dims as number[]));
   }
+  /** Removes size-1 axes (all of them, or those named). */
   squeeze(axis?: number | readonly number[]): Tensor {
     return shape.squeeze(this, axis);
   }
+  /** Inserts a size-1 axis at `axis`. */
   unsqueeze(axis: number): Tensor {
     return shape.unsqueeze(this, axis);
   }
+  /** Merges axes `startAxis` … `endAxis` into one. */
   flatten(startAxis = 0, endAxis = -1): Tensor {
     return shape.flatten(this, startAxis, endAxis);
   }
+  /** Splits along `axis` into equal sections or the given sizes. */
   split(sizesOrSections: number | readonly number[], axis = 0): Tensor[] {
     return split(this, sizesOrSections, axis);
   }
+  /** The slices at `indices` along `axis` (embedding lookup); the gradient is scattered back. */
   indexSelect(axis: number, indices: NDArray | readonly number[]): Tensor {
     return ix.indexSelect(this, axis, indices);
   }
+  /** PyTorch's `gather`: picks along `axis` by `index` (same rank as this tensor). */
   gather(axis: number, index: NDArray): Tensor {
     return ix.gather(this, axis, index);
   }
+  /** Zeroes each element with probability `p` and scales the rest by `1/(1−p)` (inverted dropout). */
   dropout(p: number, options?: DropoutOptions): Tensor {
     return dropout(this, p, options);
   }
