@@ -10,6 +10,7 @@ import {
   positiveInt,
   positiveNumber,
   type RunOptions,
+  runCommand,
   runOptionsFrom,
 } from 'lesson-kit';
 import { explain } from './explain.js';
@@ -239,7 +240,7 @@ function countList(value: string): number[] {
   return value.split(',').map((s) => positiveInt(s.trim()));
 }
 
-/** Parses `argv` and runs the chosen command. */
+/** Runs the command line (typed errors print as one line; see lesson-kit's runCommand). */
 export async function run(argv: readonly string[]): Promise<void> {
-  await program().parseAsync(argv);
+  await runCommand(program(), argv);
 }

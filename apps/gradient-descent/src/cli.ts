@@ -7,6 +7,7 @@ import {
   positiveInt,
   positiveNumber,
   reportWritten,
+  runCommand,
   runOptionsFrom,
 } from 'lesson-kit';
 import { type CompareRunOptions, runComparison } from './compare.js';
@@ -75,7 +76,7 @@ export function program(log: (line: string) => void = (line) => console.log(line
   return cli;
 }
 
-/** Parses `argv` and runs the chosen command. */
+/** Runs the command line (typed errors print as one line; see lesson-kit's runCommand). */
 export async function run(argv: readonly string[]): Promise<void> {
-  await program().parseAsync(argv);
+  await runCommand(program(), argv);
 }

@@ -9,6 +9,7 @@ import {
   nonNegativeInt,
   nonNegativeNumber,
   positiveNumber,
+  runCommand,
   runOptionsFrom,
 } from 'lesson-kit';
 import { DEFAULTS, type TrainOptions } from './options.js';
@@ -58,7 +59,7 @@ export function program(): Command {
   return cli;
 }
 
-/** Parses `argv` and runs the chosen command. */
+/** Runs the command line (typed errors print as one line; see lesson-kit's runCommand). */
 export async function run(argv: readonly string[]): Promise<void> {
-  await program().parseAsync(argv);
+  await runCommand(program(), argv);
 }

@@ -12,6 +12,7 @@ import {
   nonNegativeNumber,
   positiveInt,
   positiveNumber,
+  runCommand,
   runOptionsFrom,
 } from 'lesson-kit';
 import { ACTIVATIONS, DEFAULTS, OPTIMIZERS, type TrainOptions } from './options.js';
@@ -74,7 +75,7 @@ export function program(): Command {
   return cli;
 }
 
-/** Parses `argv` and runs the chosen command. */
+/** Runs the command line (typed errors print as one line; see lesson-kit's runCommand). */
 export async function run(argv: readonly string[]): Promise<void> {
-  await program().parseAsync(argv);
+  await runCommand(program(), argv);
 }

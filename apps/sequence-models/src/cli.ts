@@ -1,4 +1,3 @@
-import { MlBlocksError } from '@mlblocks/core-tensor';
 import { Command, Option } from 'commander';
 import {
   addBackendOptions,
@@ -7,6 +6,7 @@ import {
   positiveInt,
   positiveNumber,
   reportWritten,
+  runCommand,
   runOptionsFrom,
 } from 'lesson-kit';
 import { runTask, type TaskName, type TaskOptions } from './tasks.js';
@@ -100,13 +100,7 @@ export function program(log: (line: string) => void = console.log): Command {
     .addCommand(taskCommand('spam', 'spam vs ham, word level (bidirectional GRU vs bag of words)', log));
 }
 
-/** Runs the command line; typed mlblocks errors print their message, not a stack. */
+/** Runs the command line (typed errors print as one line; see lesson-kit's runCommand). */
 export async function run(argv: readonly string[]): Promise<void> {
-  try {
-    await program().parseAsync(argv);
-  } catch (error) {
-    if (!(error instanceof MlBlocksError)) throw error;
-    console.error(error.message);
-    process.exitCode = 1;
-  }
+  await runCommand(program(), argv);
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { MlBlocksError } from '@mlblocks/core-tensor';
+
 import { loadWord2Vec } from '@mlblocks/word2vec/node';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from 'lesson-kit';
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, runCommand } from 'lesson-kit';
 import { evaluate } from './evaluate.js';
 import { DEFAULTS, type TrainOptions } from './options.js';
 import { DEFAULT_PLOT_WORDS, plotWords } from './plot.js';
@@ -162,16 +162,7 @@ export function program(log: (line: string) => void = console.log): Command {
   return cli;
 }
 
-/** Parses `argv` and runs the chosen command; mlblocks' typed errors print as one line and exit 1. */
+/** Runs the command line (typed errors print as one line; see lesson-kit's runCommand). */
 export async function run(argv: readonly string[]): Promise<void> {
-  try {
-    await program().parseAsync(argv);
-  } catch (error) {
-    if (error instanceof MlBlocksError || error instanceof InvalidArgumentError) {
-      console.error(`error: ${error.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
-  }
+  await runCommand(program(), argv);
 }

@@ -1,3 +1,4 @@
+import { MlBlocksError } from '@mlblocks/core-tensor';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_CHOICES, BACKEND_HELP, type BackendChoice } from './backend.js';
 
@@ -133,4 +134,22 @@ export function runOptionsFrom<F extends { out: string; progress: boolean }>(
 ): Omit<F, 'out' | 'progress'> & Pick<RunOptions, 'outDir' | 'progress'> {
   const { out, progress, ...rest } = flags;
   return { ...rest, outDir: out, progress: progress ? 'auto' : false };
+}
+
+/**
+ * Parses `argv` with `command` and runs the chosen action. mlblocks' typed errors (a bad file, a
+ * shape that does not fit) and invalid flag values print as one `error: …` line with exit code 1,
+ * not as a stack trace; anything else is a bug and is rethrown.
+ */
+export async function runCommand(command: Command, argv: readonly string[]): Promise<void> {
+  try {
+    await command.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof MlBlocksError || error instanceof InvalidArgumentError) {
+      console.error(`error: ${error.message}`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
 }

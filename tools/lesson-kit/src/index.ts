@@ -28,6 +28,7 @@ export {
   positiveInt,
   positiveNumber,
   type RunOptions,
+  runCommand,
   runOptionsFrom,
   SCHEDULES,
   type Schedule,
