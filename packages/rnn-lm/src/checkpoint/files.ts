@@ -12,8 +12,11 @@ const FORMAT = 'mlblocks-rnn-lm';
 
 /** What `config.json` of a checkpoint folder holds. */
 export interface CheckpointInfo {
+  /** Always `'mlblocks-rnn-lm'`. */
   format: typeof FORMAT;
+  /** The folder layout's version (1). */
   version: 1;
+  /** The model's config (what `createModel` builds). */
   config: LMConfig;
   /** The corpus name the model was trained on. */
   corpus: string;
@@ -27,8 +30,11 @@ export interface CheckpointInfo {
 
 /** A checkpoint read back: the model (weights loaded), its vocabulary, and the trainer's state. */
 export interface LoadedCheckpoint {
+  /** The model, its weights loaded. */
   model: LanguageModel;
+  /** The vocabulary it was trained with. */
   vocab: Vocabulary;
+  /** What `config.json` holds. */
   info: CheckpointInfo;
   /** Null when the checkpoint was saved without a trainer. */
   trainer: TrainerState | null;

@@ -12,9 +12,13 @@ export type TokenLevel = 'word' | 'char';
 export interface LMCorpus {
   /** A short name (`'sotu'`, `'tinyshakespeare.txt'`). */
   readonly name: string;
+  /** Words or characters. */
   readonly level: TokenLevel;
+  /** Token ↔ id (built from train only). */
   readonly vocab: Vocabulary;
+  /** The train split's token ids. */
   readonly train: Int32Array;
+  /** The valid split's token ids. */
   readonly valid: Int32Array;
   /** Absent where the corpus has only train and valid (the character corpora). */
   readonly test?: Int32Array;

@@ -22,6 +22,7 @@ export interface GenerateOptions extends SamplingOptions {
 
 /** One generated token. */
 export interface GeneratedToken {
+  /** The token's id in the vocabulary. */
   id: number;
   /** The token (a character, or a word / `<eos>`). */
   token: string;

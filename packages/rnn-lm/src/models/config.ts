@@ -3,6 +3,7 @@ import type { TokenLevel } from '../data/corpus.js';
 
 /** The kinds of language model: the fixed-window LM or a recurrent LM with one of three cells. */
 export type ModelKind = 'window' | 'rnn' | 'lstm' | 'gru';
+/** Every `ModelKind`. */
 export const MODEL_KINDS: readonly ModelKind[] = ['window', 'rnn', 'lstm', 'gru'];
 
 /**
@@ -10,7 +11,9 @@ export const MODEL_KINDS: readonly ModelKind[] = ['window', 'rnn', 'lstm', 'gru'
  * `config.json` holds and what must match when weights are loaded.
  */
 export interface LMConfig {
+  /** Which model. */
   model: ModelKind;
+  /** Whether it reads words or characters. */
   level: TokenLevel;
   /** V: the vocabulary size (the input and output classes). */
   vocabSize: number;

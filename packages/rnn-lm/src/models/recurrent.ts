@@ -38,9 +38,11 @@ export interface RecurrentOutput {
  * ({ logits, state } = model.forward(next, detachState(state)));
  */
 export class RecurrentLM extends Module {
+  /** The config it was built from. */
   readonly config: LMConfig;
   /** The embedding E (null with one-hot input). */
   encoder: Embedding | null;
+  /** The recurrent layers, bottom first (one nn-layers layer each). */
   layers: (RNN | LSTM | GRU)[] = [];
   /** The decoder U, b₂ (with tied embeddings only its bias is used: U = E). */
   decoder: Linear | null;

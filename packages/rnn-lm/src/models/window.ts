@@ -22,9 +22,13 @@ export interface ModelOptions {
  * const logits = model.forward(contexts); // int32 [B, 4] → [B, 100]
  */
 export class FixedWindowLM extends Module {
+  /** The config it was built from. */
   readonly config: LMConfig;
+  /** C: the token embeddings. */
   embedding: Embedding;
+  /** H, d: the tanh hidden layer over the concatenated context. */
   hidden: Linear;
+  /** U, b: hidden → logits. */
   output: Linear;
   /** The direct connections W (null unless `config.direct`). */
   directOutput: Linear | null;

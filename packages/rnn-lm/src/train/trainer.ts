@@ -41,7 +41,12 @@ export interface TrainOptions {
    * Reduce the learning rate by `factor` when the validation loss passed to `observeValidLoss`
    * has not improved for more than `patience` evaluations; null: constant rate. Default null.
    */
-  plateau?: { factor: number; patience: number } | null;
+  plateau?: {
+    /** The factor the LR is multiplied by. */
+    factor: number;
+    /** Evaluations without improvement tolerated before reducing. */
+    patience: number;
+  } | null;
   /** Seed of the dropout masks and the window model's shuffling. Default 0. */
   seed?: number;
   /** Streams the valid/test stream is laid out in for evaluation (recurrent). Default 10. */
@@ -62,12 +67,17 @@ export interface Evaluation {
 
 /** What `LMTrainer.stateDict()` returns: everything besides the weights that a resume needs. */
 export interface TrainerState {
+  /** Steps taken. */
   step: number;
+  /** Completed passes over the train stream. */
   epoch: number;
   /** The next window (recurrent) or batch (window model) of the epoch. */
   cursor: number;
+  /** The learning rate in use. */
   lr: number;
+  /** The optimizer's state dict. */
   optimizer: OptimizerStateDict;
+  /** The plateau schedule's state dict (null without one). */
   plateau: ReturnType<ReduceLROnPlateau['stateDict']> | null;
 }
 
@@ -94,8 +104,11 @@ const mix = (seed: number, k: number) => (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b
  * trainer.evaluate('valid'); // { loss, perplexity, bits, tokens }
  */
 export class LMTrainer {
+  /** The options with their defaults filled in. */
   readonly options: Readonly<Resolved>;
+  /** SGD or Adam over the model's parameters. */
   readonly optimizer: Optimizer;
+  /** The LR schedule on plateau (null without `plateau`). */
   readonly plateau: ReduceLROnPlateau | null;
   private steps = 0;
   /** Completed passes over the train stream. */
@@ -107,7 +120,9 @@ export class LMTrainer {
   private readonly backend: string;
 
   constructor(
+    /** The model being trained. */
     readonly model: LanguageModel,
+    /** Its corpus (train for steps, valid/test for `evaluate`). */
     readonly corpus: LMCorpus,
     options: TrainOptions,
   ) {
@@ -331,7 +346,12 @@ export function contextsAt(
   n: number,
   pad: number,
   backend: string,
-): { contexts: NDArray; targets: NDArray } {
+): {
+  /** int32 `[P, n]`. */
+  contexts: NDArray;
+  /** int32 `[P]`. */
+  targets: NDArray;
+} {
   const P = positions.length;
   const ctx = new Int32Array(P * n);
   const tgt = new Int32Array(P);
