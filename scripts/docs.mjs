@@ -109,7 +109,7 @@ for (const m of undocumented) perPackage[m.split(' ')[0]] = (perPackage[m.split(
 console.log(`undocumented public members (baseline debt): ${JSON.stringify(perPackage)}`);
 if (fixed.length)
   console.log(
-    `${fixed.length} baseline member(s) now documented: run \`pnpm docs --update-baseline\` to shrink the list`,
+    `${fixed.length} baseline member(s) now documented: run \`pnpm run docs --update-baseline\` to shrink the list`,
   );
 if (added.length) {
   console.error(

@@ -6,8 +6,11 @@ import { Embedding, Module } from '@mlblocks/nn-layers';
 export interface BagOfFeaturesOptions {
   /** Feature ids are in [0, numFeatures). */
   numFeatures: number;
+  /** Classes the logits score (at least 2 for a softmax). */
   numClasses: number;
+  /** Source of the initial weights' randomness (they start at zero: unused today, kept for symmetry). */
   generator?: Generator;
+  /** Backend of the parameters (default: the default backend). */
   backend?: string;
 }
 
@@ -18,7 +21,9 @@ export interface BagOfFeaturesOptions {
  * Batches are padded `[B, F]` feature-id matrices with their lengths (see `padSequences`).
  */
 export class BagOfFeaturesClassifier extends Module {
+  /** `W`: one row of class scores per feature, `[numFeatures, numClasses]`, summed over a text's features. */
   weights: Embedding;
+  /** `b`: one score per class, `[numClasses]`. */
   bias: Tensor;
 
   constructor(options: BagOfFeaturesOptions) {

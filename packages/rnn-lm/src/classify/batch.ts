@@ -2,7 +2,9 @@ import { fromArray, type NDArray, ValueError } from '@mlblocks/core-tensor';
 
 /** A padded batch of token sequences: `tokens` `[B, T]` (int32, `padId` past each length) and the lengths. */
 export interface PaddedBatch {
+  /** `[B, T]` int32 ids, T the longest length, `padId` past each sequence's end. */
   tokens: NDArray;
+  /** Each sequence's real length (1…T). */
   lengths: number[];
 }
 

@@ -19,6 +19,7 @@ export type SequencePooling = 'last' | 'mean' | 'max';
 export interface SequenceClassifierOptions {
   /** Token ids are in [0, vocabSize). */
   vocabSize: number;
+  /** Classes the logits score (at least 2). */
   numClasses: number;
   /** `'embedding'` (learned vectors, default) or `'onehot'` (for characters: no parameters). */
   input?: 'embedding' | 'onehot';
@@ -40,7 +41,9 @@ export interface SequenceClassifierOptions {
    * `'max'` over the top layer's outputs at the real (unpadded) steps.
    */
   pooling?: SequencePooling;
+  /** Source of the initial weights' randomness (seeded runs are reproducible). */
   generator?: Generator;
+  /** Backend of the parameters (default: the default backend). */
   backend?: string;
 }
 
@@ -72,10 +75,15 @@ const OPTIONS = {
  * const logits = model.forward(tokens, lengths); // [2, 2]
  */
 export class SequenceClassifier extends Module {
+  /** The settings, defaults filled in (what a checkpoint needs to rebuild the model). */
   readonly options: Required<Omit<SequenceClassifierOptions, 'generator' | 'backend'>>;
+  /** The token vectors, or null for one-hot input. */
   embedding: Embedding | null;
+  /** The stacked recurrent layers (batch-first), run with the batch's lengths. */
   encoder: RNN | LSTM | GRU;
+  /** Dropout on the pooled vector, in training mode. */
   dropout: Dropout;
+  /** The classifier on the pooled vector: `D·H → numClasses`. */
   head: Linear;
 
   constructor(options: SequenceClassifierOptions) {
