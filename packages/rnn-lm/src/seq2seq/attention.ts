@@ -38,8 +38,11 @@ export class AdditiveAttention extends Module implements Attention {
   v: Tensor;
 
   constructor(
+    /** Size of the query (the decoder state). */
     readonly queryDim: number,
+    /** Size of the values (the encoder outputs). */
     readonly valueDim: number,
+    /** Size of the `tanh` layer that compares them. */
     readonly attentionDim: number,
     options: { generator?: Generator; backend?: string } = {},
   ) {

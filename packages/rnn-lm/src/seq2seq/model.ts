@@ -46,6 +46,7 @@ export interface DecoderState {
 export interface DecoderStep {
   /** Scores of the next token, `[B, V]`. */
   logits: Tensor;
+  /** The state after this step (to pass to the next). */
   state: DecoderState;
   /** The attention weights of this step `[B, S]`, null without attention. */
   weights: Tensor | null;
@@ -89,12 +90,17 @@ const MASKED = -1e9;
  * loss.backward();
  */
 export class Seq2Seq extends Module {
+  /** The model's shape (a copy of the config it was built with). */
   readonly config: Seq2SeqConfig;
+  /** Embeddings of the source tokens, `[srcVocabSize, embeddingDim]`. */
   srcEmbedding: Embedding;
+  /** Embeddings of the target tokens fed back into the decoder, `[tgtVocabSize, embeddingDim]`. */
   tgtEmbedding: Embedding;
   /** The encoder cells: forwards, and backwards when bidirectional. */
   encoderCells: (LSTMCell | GRUCell)[] = [];
+  /** The decoder's cell: input `E` (plus `H` with attention), state `H`. */
   decoderCell: LSTMCell | GRUCell;
+  /** The attention module (null with `attention: 'none'`). */
   attention: AdditiveAttention | DotAttention | null;
   /** `W_c`: `[c_t; s_t]` → `h̃_t` (null without attention). */
   combine: Linear | null;
