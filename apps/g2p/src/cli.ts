@@ -1,4 +1,3 @@
-import { MlBlocksError } from '@mlblocks/core-tensor';
 import { ATTENTION_KINDS, type AttentionKind, SEQ2SEQ_CELLS } from '@mlblocks/rnn-lm';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
@@ -9,6 +8,7 @@ import {
   nonNegativeNumber,
   positiveInt,
   positiveNumber,
+  runCommand,
 } from 'lesson-kit';
 import { benchmark } from './bench.js';
 import { pronounce } from './pronounce.js';
@@ -169,16 +169,7 @@ export function program(log: (line: string) => void = console.log): Command {
   return cli;
 }
 
-/** Parses `argv` and runs the chosen command; mlblocks' typed errors print as one line and exit 1. */
+/** Runs the command line (typed errors print as one line; see lesson-kit's runCommand). */
 export async function run(argv: readonly string[]): Promise<void> {
-  try {
-    await program().parseAsync(argv);
-  } catch (error) {
-    if (error instanceof MlBlocksError || error instanceof InvalidArgumentError) {
-      console.error(`error: ${error.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
-  }
+  await runCommand(program(), argv);
 }

@@ -1,6 +1,5 @@
-import { MlBlocksError } from '@mlblocks/core-tensor';
 import { MODEL_KINDS } from '@mlblocks/rnn-lm';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import {
   addBackendOptions,
   fraction,
@@ -8,6 +7,7 @@ import {
   nonNegativeNumber,
   positiveInt,
   positiveNumber,
+  runCommand,
 } from 'lesson-kit';
 import { levelOf } from './corpus.js';
 import { generateFromCheckpoint } from './generate.js';
@@ -162,18 +162,9 @@ export function program(
   return cli;
 }
 
-/** Parses `argv` and runs the chosen command; mlblocks' typed errors print as one line and exit 1. */
+/** Runs the command line (typed errors print as one line; see lesson-kit's runCommand). */
 export async function run(argv: readonly string[]): Promise<void> {
-  try {
-    await program().parseAsync(argv);
-  } catch (error) {
-    if (error instanceof MlBlocksError || error instanceof InvalidArgumentError) {
-      console.error(`error: ${error.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
-  }
+  await runCommand(program(), argv);
 }
 
 export { PRESETS };
