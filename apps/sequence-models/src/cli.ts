@@ -75,7 +75,7 @@ function taskCommand(task: TaskName, description: string, log: (line: string) =>
     )
     .option('--dropout <p>', 'dropout on the pooled vector (and between layers)', fraction, d.dropout)
     .option('--max-length <n>', 'tokens of a text the recurrent model reads', positiveInt, d.maxLength)
-    .option('--train-size <n>', 'use only the first n training texts', positiveInt)
+    .option('--train-size <n>', 'train on n training texts drawn at random (seeded)', positiveInt)
     .option('--predict <texts...>', 'texts to classify after training', d.predict);
   addOutputOptions(command, 'out', 'folder for plots and the checkpoint');
   return command.action(async (flags) => {

@@ -97,7 +97,8 @@ export async function runTask(options: TaskOptions): Promise<TaskResult> {
   try {
     const data = task.load();
     const splits = splitByHash(data.examples);
-    const train = options.trainSize ? splits.train.slice(0, options.trainSize) : splits.train;
+    // --train-size: a seeded random subset (the data come grouped by class: a prefix would be one class)
+    const train = options.trainSize ? subset(splits.train, options.trainSize, options.seed) : splits.train;
     log(
       `${options.task}: ${data.note}; ${train.length} train / ${splits.valid.length} valid / ${splits.test.length} test texts (split by a hash of the text; the epoch with the lowest validation loss is kept) · backend ${selected.description}`,
     );
@@ -247,4 +248,15 @@ export async function runTask(options: TaskOptions): Promise<TaskResult> {
   } finally {
     selected.release();
   }
+}
+
+/** `n` examples drawn without replacement (a seeded shuffle's first n). */
+function subset(examples: readonly Example[], n: number, seed: number): Example[] {
+  const g = new Generator(seed + 7);
+  const copy = [...examples];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = g.nextInt(0, i + 1);
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy.slice(0, n);
 }

@@ -60,7 +60,7 @@ describe('sequence-models', () => {
       .map((l) => Number(/train loss ([\d.]+)/.exec(l)![1]));
     expect(losses).toHaveLength(3);
     expect(losses[2]!).toBeLessThan(losses[0]!);
-    expect(result.recurrent.accuracy).toBeGreaterThan(0.5);
+    expect(result.recurrent.accuracy).toBeGreaterThan(0.6); // the majority class (female) is 56% of the test names
     expect(result.table).toMatch(/\| bag-of-features baseline \|/);
     for (const f of result.files) expect(existsSync(typeof f === 'string' ? f : f.png)).toBe(true);
     const { metadata } = await loadSafetensors(join(out, 'names', 'model.safetensors'));
