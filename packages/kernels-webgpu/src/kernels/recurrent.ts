@@ -26,6 +26,23 @@ const UNIT = `  let H = u32(params[1]);
   let b = i / H;
   let k = i % H;`;
 
+/** An LSTM unit's gates (i, f, g, o) from its pre-activations, shared by the forward and the backward. */
+const LSTM_GATES = `  let g0 = u32(params[2]) + b * 4u * H + k;
+  let ig = sigmoid(gates[g0]);
+  let fg = sigmoid(gates[g0 + H]);
+  let gg = tanh_(gates[g0 + 2u * H]);
+  let og = sigmoid(gates[g0 + 3u * H]);`;
+
+/** A GRU unit's pre-activations (pr, pz, pn), reset gate r and candidate n, shared by both passes. */
+const GRU_GATES = `  let a = u32(params[2]) + b * 3u * H + k;
+  let e = u32(params[3]) + b * 3u * H + k;
+  let pr = gi[a] + gh[e];
+  let pz = gi[a + H] + gh[e + H];
+  let r = sigmoid(pr);
+  let nh = gh[e + 2u * H];
+  let pn = gi[a + 2u * H] + r * nh;
+  let n = tanh_(pn);`;
+
 const LSTM = `${bindings([
   { name: 'gates', type: 'f32', access: 'read' },
   { name: 'c', type: 'f32', access: 'read' },
@@ -35,11 +52,7 @@ ${HEADER}
 ${main1d(
   'u32(params[0])',
   `${UNIT}
-  let g0 = u32(params[2]) + b * 4u * H + k;
-  let ig = sigmoid(gates[g0]);
-  let fg = sigmoid(gates[g0 + H]);
-  let gg = tanh_(gates[g0 + 2u * H]);
-  let og = sigmoid(gates[g0 + 3u * H]);
+${LSTM_GATES}
   let cNext = fg * c[u32(params[3]) + i] + ig * gg;
   out[b * 2u * H + H + k] = cNext;
   out[b * 2u * H + k] = og * tanh_(cNext);`,
@@ -57,11 +70,7 @@ ${HEADER}
 ${main1d(
   'u32(params[0])',
   `${UNIT}
-  let g0 = u32(params[2]) + b * 4u * H + k;
-  let ig = sigmoid(gates[g0]);
-  let fg = sigmoid(gates[g0 + H]);
-  let gg = tanh_(gates[g0 + 2u * H]);
-  let og = sigmoid(gates[g0 + 3u * H]);
+${LSTM_GATES}
   let cNext = o[u32(params[4]) + b * 2u * H + H + k];
   let tc = tanh_(cNext);
   let d0 = u32(params[5]) + b * 2u * H + k;
@@ -85,12 +94,8 @@ ${HEADER}
 ${main1d(
   'u32(params[0])',
   `${UNIT}
-  let a = u32(params[2]) + b * 3u * H + k;
-  let e = u32(params[3]) + b * 3u * H + k;
-  let r = sigmoid(gi[a] + gh[e]);
-  let z = sigmoid(gi[a + H] + gh[e + H]);
-  let n = tanh_(gi[a + 2u * H] + r * gh[e + 2u * H]);
-  out[i] = n + z * (h[u32(params[4]) + i] - n);`,
+${GRU_GATES}
+  out[i] = n + sigmoid(pz) * (h[u32(params[4]) + i] - n);`,
 )}`;
 
 const GRU_GRAD = `${bindings([
@@ -106,14 +111,7 @@ ${HEADER}
 ${main1d(
   'u32(params[0])',
   `${UNIT}
-  let a = u32(params[2]) + b * 3u * H + k;
-  let e = u32(params[3]) + b * 3u * H + k;
-  let pr = gi[a] + gh[e];
-  let pz = gi[a + H] + gh[e + H];
-  let r = sigmoid(pr);
-  let nh = gh[e + 2u * H];
-  let pn = gi[a + 2u * H] + r * nh;
-  let n = tanh_(pn);
+${GRU_GATES}
   let g = dOut[u32(params[5]) + i];
   let dn = g * sigmoid(-pz) * sech2(pn);
   let dr = dn * nh * dsigmoid(pr);
