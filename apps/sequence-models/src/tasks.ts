@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Generator, tidy } from '@mlblocks/core-tensor';
-import type { Vocabulary } from '@mlblocks/datasets';
+import { permutation, type Vocabulary } from '@mlblocks/datasets';
 import { saveSafetensors } from '@mlblocks/nn-layers/node';
 import {
   BagOfFeaturesClassifier,
@@ -250,13 +250,7 @@ export async function runTask(options: TaskOptions): Promise<TaskResult> {
   }
 }
 
-/** `n` examples drawn without replacement (a seeded shuffle's first n). */
+/** `n` examples drawn without replacement (the first n of a seeded permutation). */
 function subset(examples: readonly Example[], n: number, seed: number): Example[] {
-  const g = new Generator(seed + 7);
-  const copy = [...examples];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = g.nextInt(0, i + 1);
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy.slice(0, n);
+  return [...permutation(examples.length, new Generator(seed + 7)).subarray(0, n)].map((i) => examples[i]!);
 }

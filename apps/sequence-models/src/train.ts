@@ -1,5 +1,6 @@
 import { noGrad } from '@mlblocks/autograd';
 import { dispose, fromArray, Generator, type NDArray, tidy } from '@mlblocks/core-tensor';
+import { permutation } from '@mlblocks/datasets';
 import { crossEntropy, type Module } from '@mlblocks/nn-layers';
 import { Adam, clipGradNorm } from '@mlblocks/optim';
 import type { BagOfFeaturesClassifier, SequenceClassifier } from '@mlblocks/rnn-lm';
@@ -70,7 +71,7 @@ export async function trainModel(
   const progress = trainingProgress(settings.progress);
   let seconds = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    const perm = shuffled(train.labels.length, order);
+    const perm = permutation(train.labels.length, order);
     progress.startEpoch(epoch, epochs, batches);
     model.train();
     const start = performance.now();
@@ -171,13 +172,4 @@ export async function evaluate(
   let correct = 0;
   for (let i = 0; i < n; i++) if (predictions[i] === set.labels[i]) correct++;
   return { loss: lossSum / n, accuracy: correct / n, predictions, labels: set.labels };
-}
-
-function shuffled(n: number, generator: Generator): Int32Array {
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = generator.nextInt(0, i + 1);
-    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
-  }
-  return perm;
 }
