@@ -1,7 +1,7 @@
 import type { StridedView } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
-import { rowGrid, rowMain, THREADS } from './reduce.js';
+import { rowGrid, rowMain, THREADS, treeReduce } from './reduce.js';
 import { bindings } from './wgsl.js';
 
 /**
@@ -12,13 +12,6 @@ import { bindings } from './wgsl.js';
  * it where it can read labels back; a GPU kernel cannot throw).
  * Meta: [N, C, logits offset, labels offset (, max, logSum, scale offsets)].
  */
-
-/** A tree reduction of `sv` with `op` into `sv[0]`, every invocation of the row taking part. */
-const tree = (op: string) => `  workgroupBarrier();
-  for (var s = ${THREADS / 2}u; s > 0u; s = s >> 1u) {
-    if (t < s) { sv[t] = ${op}; }
-    workgroupBarrier();
-  }`;
 
 const FORWARD = `${bindings([
   { name: 'z', type: 'f32', access: 'read' },
@@ -31,13 +24,13 @@ var<workgroup> sv: array<f32, ${THREADS}>;
 ${rowMain(`  var m = z[base];
   for (var j = t; j < n; j = j + ${THREADS}u) { m = max(m, z[base + j]); }
   sv[t] = m;
-${tree('max(sv[t], sv[t + s])')}
+${treeReduce('max(sv[t], sv[t + s])')}
   let mx = sv[0];
   workgroupBarrier();
   var total = 0.0;
   for (var j = t; j < n; j = j + ${THREADS}u) { total = total + exp(z[base + j] - mx); }
   sv[t] = total;
-${tree('sv[t] + sv[t + s]')}
+${treeReduce('sv[t] + sv[t + s]')}
   if (t == 0u) {
     let logSum = log(sv[0]);
     let label = y[u32(params[3]) + row];

@@ -41,6 +41,18 @@ ${body}
 }`;
 }
 
+/**
+ * WGSL folding the row's partial results in workgroup array `sv` into `sv[0]` with `op` (an
+ * expression of `sv[t]` and `sv[t + s]`): a shared-memory tree, every invocation of the row taking part.
+ */
+export function treeReduce(op: string): string {
+  return `  workgroupBarrier();
+  for (var s = ${THREADS / 2}u; s > 0u; s = s >> 1u) {
+    if (t < s) { sv[t] = ${op}; }
+    workgroupBarrier();
+  }`;
+}
+
 /** Grid of one workgroup per row. */
 export function rowGrid(rows: number): [number, number, number] {
   return rows <= 65535 ? [rows, 1, 1] : [65535, Math.ceil(rows / 65535), 1];
@@ -108,11 +120,7 @@ export function reduceRows(
       rowMain(`  var acc = ${fold.identity[t]};
   for (var j = t; j < n; j = j + ${THREADS}u) { acc = combine(acc, inp[base + j]); }
   sv[t] = acc;
-  workgroupBarrier();
-  for (var s = ${THREADS / 2}u; s > 0u; s = s >> 1u) {
-    if (t < s) { sv[t] = combine(sv[t], sv[t + s]); }
-    workgroupBarrier();
-  }
+${treeReduce('combine(sv[t], sv[t + s])')}
   if (t == 0u) { out[row] = ${dtype === 'uint8' ? 'sv[0] & 255u' : 'sv[0]'}; }`),
     ].join('\n'),
   );
@@ -140,21 +148,13 @@ export function softmaxRows(
   var m = inp[base];
   for (var j = t; j < n; j = j + ${THREADS}u) { m = max(m, inp[base + j]); }
   sv[t] = m;
-  workgroupBarrier();
-  for (var s = ${THREADS / 2}u; s > 0u; s = s >> 1u) {
-    if (t < s) { sv[t] = max(sv[t], sv[t + s]); }
-    workgroupBarrier();
-  }
+${treeReduce('max(sv[t], sv[t + s])')}
   let rowMax = sv[0];
   workgroupBarrier();
   var total = 0.0;
   for (var j = t; j < n; j = j + ${THREADS}u) { total = total + exp(inp[base + j] - rowMax); }
   sv[t] = total;
-  workgroupBarrier();
-  for (var s = ${THREADS / 2}u; s > 0u; s = s >> 1u) {
-    if (t < s) { sv[t] = sv[t] + sv[t + s]; }
-    workgroupBarrier();
-  }
+${treeReduce('sv[t] + sv[t + s]')}
   // (x − max) first: exact for large logits, where x − (max + log Σ) would lose the small part
   let logTotal = log(sv[0]);
   for (var j = t; j < n; j = j + ${THREADS}u) {
