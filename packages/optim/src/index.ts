@@ -2,7 +2,12 @@
  * @mlblocks/optim — optimizers, learning-rate schedulers and gradient clipping for
  * @mlblocks/autograd tensors. This file is the package's only public door.
  */
-export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from './clip/clip-grad.js';
+export {
+  type ClipGradNormOptions,
+  clipGradNorm,
+  clipGradNormOnDevice,
+  clipGradValue,
+} from './clip/clip-grad.js';
 export { Optimizer } from './optimizer/optimizer.js';
 export { ParamState } from './optimizer/param-state.js';
 export type { OptimizerOptions, ParamGroup, ParamGroupInput, Params } from './optimizer/params.js';

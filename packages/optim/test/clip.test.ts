@@ -1,6 +1,6 @@
 // Gradient clipping by global norm and by value.
 import { fromArray, memory, ValueError } from '@mlblocks/core-tensor';
-import { clipGradNorm, clipGradValue } from '@mlblocks/optim';
+import { clipGradNorm, clipGradNormOnDevice, clipGradValue } from '@mlblocks/optim';
 import { describe, expect, it } from 'vitest';
 import { param, setGrad } from './helpers.js';
 
@@ -69,6 +69,49 @@ describe('clipGradNorm', () => {
     expect(Array.from(seed.dataSync())).toEqual([3, 4]);
     expect(grads(x)[0]![0]).toBeCloseTo(3 / (5 + 1e-6), 14);
     expect(memory().ndarrays).toBe(before);
+  });
+});
+
+describe('clipGradNormOnDevice', () => {
+  const make = () => {
+    const a = param([0, 0]);
+    const b = param([0]);
+    setGrad(a, [3, -4]);
+    setGrad(b, [-12]);
+    return [a, b];
+  };
+
+  it('scales like clipGradNorm for every norm type, returning the norm as a 0-d array', () => {
+    for (const [maxNorm, normType] of [
+      [6.5, 2],
+      [100, 2],
+      [5, 1],
+      [100, 3],
+      [6, Number.POSITIVE_INFINITY],
+    ] as const) {
+      const host = make();
+      const device = make();
+      const expected = clipGradNorm(host, maxNorm, normType);
+      const total = clipGradNormOnDevice(device, maxNorm, normType);
+      expect(total.shape).toEqual([]);
+      expect(total.item()).toBeCloseTo(expected, 12);
+      total.dispose();
+      const [h, d] = [grads(...host).flat(), grads(...device).flat()];
+      for (const [i, v] of d.entries()) expect(v).toBeCloseTo(h[i]!, 12);
+    }
+  });
+
+  it('keeps memory flat, leaves arrays given to backward() alone, and checks its arguments', () => {
+    const x = param([0, 0]);
+    const seed = fromArray([3, 4], { dtype: 'float64' });
+    x.add(1).backward(seed);
+    const before = memory().ndarrays;
+    clipGradNormOnDevice(x, 1).dispose();
+    expect(memory().ndarrays).toBe(before);
+    expect(Array.from(seed.dataSync())).toEqual([3, 4]);
+    expect(grads(x)[0]![1]).toBeCloseTo(4 / (5 + 1e-6), 14);
+    expect(() => clipGradNormOnDevice(x, -1)).toThrow(/clipGradNormOnDevice: maxNorm must be a number ≥ 0/);
+    expect(() => clipGradNormOnDevice([param([1])], 1)).toThrow(/none of the parameters has a gradient/);
   });
 });
 

@@ -1,13 +1,17 @@
 // pnpm bench: the LSTM LM training step of the issue — embedding 128, one LSTM layer of 256,
 // decoder to V = 10,000, 20 streams of 35 tokens, SGD with clipping — in tokens/s on our
-// backends (wasm 1 and 2 threads, the CPU reference), beside PyTorch (Debian's python3-torch,
-// 1 thread, OMP_WAIT_POLICY=PASSIVE) when it is installed (the row is skipped cleanly otherwise),
-// as ratios to PyTorch. The median step is reported.
-//   pnpm bench [--seconds 5] [--no-cpu] [--no-torch] [--json FILE]
+// backends (wasm 1 and 2 threads, the CPU reference, WebGPU where an adapter exists), beside
+// PyTorch (Debian's python3-torch, 1 thread, OMP_WAIT_POLICY=PASSIVE) when it is installed and
+// TensorFlow.js on the same WebGPU adapter (and its wasm backend, which cannot train embeddings:
+// the row says why); rows that cannot run are skipped with the reason. Ratios to PyTorch, and for
+// WebGPU rows to TF.js webgpu. The median step is reported (the fastest for the TF.js peers,
+// timed by bench-kit, whose steps take seconds).
+//   pnpm bench [--seconds 5] [--no-cpu] [--no-torch] [--no-webgpu] [--no-tfjs] [--json FILE]
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadTfjs, tfjsLstmLmStep, timeStep } from '@mlblocks/bench-kit';
 import {
   fromArray,
   Generator,
@@ -16,6 +20,7 @@ import {
   setDefaultBackend,
 } from '@mlblocks/core-tensor';
 import { createWasmBackend } from '@mlblocks/kernels-wasm';
+import { createNodeWebGPUBackend } from '@mlblocks/kernels-webgpu/node';
 import { createModel, type LMCorpus, LMTrainer, lmConfig, wordCorpus } from '../src/index.js';
 
 const { values } = parseArgs({
@@ -25,6 +30,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     'no-cpu': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
+    'no-webgpu': { type: 'boolean', default: false },
+    'no-tfjs': { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -49,7 +56,7 @@ function corpus(): LMCorpus {
   return c;
 }
 
-function ours(backend: string, data: LMCorpus): number {
+async function ours(backend: string, data: LMCorpus): Promise<number> {
   const config = lmConfig({
     model: 'lstm',
     vocabSize: SPEC.vocab,
@@ -59,13 +66,14 @@ function ours(backend: string, data: LMCorpus): number {
   });
   const model = createModel(config, { seed: 0, backend });
   const trainer = new LMTrainer(model, data, { batchSize: SPEC.batch, bptt: SPEC.seq, lr: 0.1, clip: 0.25 });
-  trainer.step();
-  trainer.step();
+  // stepAsync on every backend: on wasm and the CPU it reads the loss back as step() does
+  await trainer.stepAsync();
+  await trainer.stepAsync();
   const times: number[] = [];
   const start = performance.now();
   while (performance.now() - start < SPEC.seconds * 1000 || times.length < 3) {
     const t0 = performance.now();
-    trainer.step();
+    await trainer.stepAsync();
     times.push(performance.now() - t0);
   }
   trainer.dispose();
@@ -92,8 +100,32 @@ function torch(): { name: string; tokensPerSecond: number } | string {
   }
 }
 
+/** TF.js on one backend (WebGPU: the adapter `gpu`), or why its row is skipped. */
+async function tfjs(backend: 'webgpu' | 'wasm', gpu: GPU | null): Promise<Row | string> {
+  const name = `tfjs ${backend}`;
+  if (values['no-tfjs']) return `${name} row skipped (--no-tfjs)`;
+  const tf = await loadTfjs(backend, gpu);
+  if (typeof tf === 'string') return `${name} row skipped: ${tf}`;
+  const run = tfjsLstmLmStep(tf, SPEC);
+  try {
+    const seconds = await timeStep(async () => {
+      await run.step();
+    });
+    return { name, tokensPerSecond: (SPEC.seq * SPEC.batch) / seconds };
+  } catch (error) {
+    return `${name} row skipped: ${(error as Error).message.split('\n')[0]}`;
+  } finally {
+    run.dispose();
+  }
+}
+
+interface Row {
+  name: string;
+  tokensPerSecond: number;
+}
 const data = corpus();
-const rows: { name: string; tokensPerSecond: number }[] = [];
+const rows: Row[] = [];
+const skipped: string[] = [];
 for (const threads of [1, 2]) {
   const wasm = await createWasmBackend({ threads });
   registerBackend('wasm', wasm);
@@ -101,26 +133,55 @@ for (const threads of [1, 2]) {
   fromArray([0]).dispose(); // the backend is warm before the clock starts
   rows.push({
     name: `mlblocks wasm (${threads} thread${threads > 1 ? 's' : ''})`,
-    tokensPerSecond: ours('wasm', data),
+    tokensPerSecond: await ours('wasm', data),
   });
   setDefaultBackend('cpu');
   removeBackend('wasm');
 }
 if (!values['no-cpu']) {
   setDefaultBackend('cpu');
-  rows.push({ name: 'mlblocks cpu (reference)', tokensPerSecond: ours('cpu', data) });
+  rows.push({ name: 'mlblocks cpu (reference)', tokensPerSecond: await ours('cpu', data) });
 }
+let adapter = 'none';
+let tfjsWebgpu: number | null = null;
+if (values['no-webgpu']) skipped.push('WebGPU rows skipped (--no-webgpu)');
+else {
+  process.env.XDG_RUNTIME_DIR ??= '/tmp'; // Dawn wants it
+  try {
+    const gpu = await createNodeWebGPUBackend();
+    adapter = gpu.adapterDescription;
+    registerBackend('webgpu', gpu);
+    rows.push({ name: 'mlblocks webgpu', tokensPerSecond: await ours('webgpu', data) });
+    const peer = await tfjs('webgpu', gpu.gpu);
+    if (typeof peer === 'string') skipped.push(peer);
+    else {
+      rows.push(peer);
+      tfjsWebgpu = peer.tokensPerSecond;
+    }
+  } catch (error) {
+    skipped.push(`WebGPU rows skipped: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+const tfWasm = await tfjs('wasm', null);
+if (typeof tfWasm === 'string') skipped.push(tfWasm);
+else rows.push(tfWasm);
 const peer = torch();
-if (typeof peer === 'string') console.log(peer);
+if (typeof peer === 'string') skipped.push(peer);
 else rows.push(peer);
 const ref = typeof peer === 'string' ? null : peer.tokensPerSecond;
 console.log(
-  `LSTM LM step: embedding ${SPEC.embedding}, hidden ${SPEC.hidden}, V ${SPEC.vocab.toLocaleString('en-US')}, seq ${SPEC.seq}, batch ${SPEC.batch} (SGD, clip 0.25)\n`,
+  `LSTM LM step: embedding ${SPEC.embedding}, hidden ${SPEC.hidden}, V ${SPEC.vocab.toLocaleString('en-US')}, seq ${SPEC.seq}, batch ${SPEC.batch} (SGD, clip 0.25); WebGPU adapter: ${adapter}\n`,
 );
-console.log('| runner | tokens/s | × PyTorch |\n| --- | ---: | ---: |');
+for (const line of skipped) console.log(line);
+console.log('| runner | tokens/s | × PyTorch | × TF.js webgpu |\n| --- | ---: | ---: | ---: |');
 for (const r of rows) {
   const ratio = ref ? `${(r.tokensPerSecond / ref).toFixed(2)}×` : '—';
-  console.log(`| ${r.name} | ${Math.round(r.tokensPerSecond).toLocaleString('en-US')} | ${ratio} |`);
+  const gpuRatio =
+    tfjsWebgpu && /webgpu/.test(r.name) ? `${(r.tokensPerSecond / tfjsWebgpu).toFixed(2)}×` : '—';
+  console.log(
+    `| ${r.name} | ${Math.round(r.tokensPerSecond).toLocaleString('en-US')} | ${ratio} | ${gpuRatio} |`,
+  );
 }
-if (values.json) writeFileSync(values.json, `${JSON.stringify({ spec: SPEC, rows }, null, 1)}\n`);
+if (values.json)
+  writeFileSync(values.json, `${JSON.stringify({ spec: SPEC, adapter, rows, skipped }, null, 1)}\n`);
 process.exit(0);

@@ -75,9 +75,11 @@ export {
 } from './seq2seq/model.js';
 export {
   contextsAt,
+  type EvalOptions,
   type Evaluation,
   eosId,
   evaluateLM,
+  evaluateLMAsync,
   type LanguageModel,
   LMTrainer,
   type TrainerState,

@@ -7,6 +7,7 @@ export { ratioTable } from './table.js';
 export { loadTfjs, type Tfjs, type TfjsBackendName } from './tfjs-peers.js';
 export { matmulGflops, type Product, repsFor, timeStep } from './timing.js';
 export { torchRunner } from './torch-peer.js';
+export { type LstmLmSpec, tfjsLstmLmStep } from './workloads/lstm-lm-tfjs.js';
 export { type MlblocksRunnerOptions, mlblocksRunner } from './workloads/mlblocks.js';
 export { CNN, MLP, type Runner, SLOW_MATMUL_MAX } from './workloads/spec.js';
 export { tfjsRunner } from './workloads/tfjs.js';

@@ -20,6 +20,15 @@ function replaceGrad(p: Tensor, values: NDArray): void {
   old.dispose();
 }
 
+function checkNorm(op: string, maxNorm: number, normType: number): void {
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
+    throw new ValueError(op, `maxNorm must be a number ≥ 0, got ${String(maxNorm)}`);
+  }
+  if (typeof normType !== 'number' || !(normType > 0)) {
+    throw new ValueError(op, `normType must be a number > 0 or Infinity, got ${String(normType)}`);
+  }
+}
+
 /**
  * Rescales the gradients of `params` so that their global norm — the p-norm of all gradient
  * elements together, as if concatenated — is at most `maxNorm`, and returns that norm before
@@ -45,15 +54,7 @@ export function clipGradNorm(
   options: ClipGradNormOptions = {},
 ): number {
   checkOptions('clipGradNorm', options, { errorIfNonfinite: true });
-  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
-    throw new ValueError('clipGradNorm', `maxNorm must be a number ≥ 0, got ${String(maxNorm)}`);
-  }
-  if (typeof normType !== 'number' || !(normType > 0)) {
-    throw new ValueError(
-      'clipGradNorm',
-      `normType must be a number > 0 or Infinity, got ${String(normType)}`,
-    );
-  }
+  checkNorm('clipGradNorm', maxNorm, normType);
   const withGrad = gradsOf(params);
   if (withGrad.length === 0) return 0;
   const total = noGrad(() =>
@@ -85,6 +86,52 @@ export function clipGradNorm(
     });
   }
   return total;
+}
+
+/**
+ * `clipGradNorm` without reading anything back: the norm and the scale factor stay on the device,
+ * so a GPU training step is not stalled by the clip. Every gradient is multiplied by
+ * `min(1, maxNorm / (total + 1e-6))` (PyTorch's `clip_grad_norm_` does the same, always
+ * multiplying); returns the total norm as a 0-d array that the caller owns (read it, or dispose it).
+ * A NaN or infinite norm cannot be checked here: check the loss instead.
+ *
+ * @example
+ * loss.backward();
+ * const norm = clipGradNormOnDevice(model.parameters(), 0.25); // queued, not awaited
+ * opt.step();
+ * console.log(await norm.itemAsync()); // read it when you want it
+ * norm.dispose();
+ */
+export function clipGradNormOnDevice(
+  params: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  normType = 2,
+): NDArray {
+  checkNorm('clipGradNormOnDevice', maxNorm, normType);
+  const withGrad = gradsOf(params);
+  if (withGrad.length === 0)
+    throw new ValueError('clipGradNormOnDevice', 'none of the parameters has a gradient');
+  return noGrad(() =>
+    tidy(() => {
+      const parts = withGrad.map((p) => {
+        const g = p.grad!.array;
+        if (normType === Number.POSITIVE_INFINITY) return g.abs().max();
+        return normType === 2
+          ? g.square().sum()
+          : normType === 1
+            ? g.abs().sum()
+            : g.abs().pow(normType).sum();
+      });
+      let total = parts[0]!;
+      for (const part of parts.slice(1))
+        total = normType === Number.POSITIVE_INFINITY ? total.maximum(part) : total.add(part);
+      if (normType === 2) total = total.sqrt();
+      else if (normType !== 1 && normType !== Number.POSITIVE_INFINITY) total = total.pow(1 / normType);
+      const coef = total.add(1e-6).reciprocal().mul(maxNorm).clip(0, 1);
+      for (const p of withGrad) replaceGrad(p, p.grad!.array.mul(coef));
+      return total;
+    }),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { noGrad, softmaxCrossEntropy, tensor } from '@mlblocks/autograd';
 import {
   BackendError,
+  concat,
   dispose,
   fromArray,
   Generator,
@@ -12,6 +13,7 @@ import { batchify, bpttWindowCount, permutation } from '@mlblocks/datasets';
 import {
   Adam,
   clipGradNorm,
+  clipGradNormOnDevice,
   type Optimizer,
   type OptimizerStateDict,
   ReduceLROnPlateau,
@@ -83,6 +85,25 @@ export interface TrainerState {
 
 type Resolved = Required<TrainOptions>;
 
+// A step whose loss has not been read yet: the loss (kept), the next carried state, the step number.
+interface PendingStep {
+  loss: NDArray;
+  next: LMState | null;
+  step: number;
+}
+
+/** How `evaluateLM` reads a stream. */
+export interface EvalOptions {
+  /** Rows the stream is laid out in (recurrent), or contexts per forward (window). */
+  batchSize: number;
+  /** Window length (recurrent). */
+  bptt: number;
+  /** The split's name, for error messages. */
+  split?: string;
+  /** The id the window model pads contexts with (default 1, `<eos>`). */
+  pad?: number;
+}
+
 // A step's seed from the run's seed and the step, so any step's dropout masks can be redrawn.
 const mix = (seed: number, k: number) => (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + k * 0x632be5ab) | 0;
 
@@ -96,7 +117,9 @@ const mix = (seed: number, k: number) => (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b
  *
  * Each step runs in a `tidy` scope (memory stays flat over long runs), checks that the loss is
  * finite before touching the weights (`NonFiniteLossError` otherwise), clips the gradient norm and
- * updates. Needs a backend that reads back synchronously (CPU, WebAssembly), like `clipGradNorm`.
+ * updates. On backends that read back synchronously (CPU, WebAssembly) use `step()` and
+ * `evaluate()`; on WebGPU `await stepAsync()` and `await evaluateAsync()`, which keep the clip on
+ * the device and read the loss back once per step.
  *
  * @example
  * const trainer = new LMTrainer(model, corpus, { batchSize: 32, bptt: 100, optimizer: 'adam', lr: 2e-3, clip: 5 });
@@ -118,6 +141,7 @@ export class LMTrainer {
   private readonly train: NDArray | null = null; // batchified [B, steps] (recurrent)
   private order: Int32Array | null = null; // this epoch's positions (window)
   private readonly backend: string;
+  private readonly readsSync: boolean;
 
   constructor(
     /** The model being trained. */
@@ -153,12 +177,7 @@ export class LMTrainer {
       );
     }
     this.backend = model.parameters()[0]!.array.backend.name;
-    if (!model.parameters()[0]!.array.backend.readSync) {
-      throw new BackendError(
-        op,
-        `training reads the loss back each step to stop on NaN, which '${this.backend}' cannot do synchronously; train on 'wasm' or 'cpu'`,
-      );
-    }
+    this.readsSync = model.parameters()[0]!.array.backend.readSync !== undefined;
     if (model instanceof RecurrentLM) {
       const steps = Math.floor(corpus.train.length / batchSize);
       if (steps < 2) {
@@ -194,11 +213,39 @@ export class LMTrainer {
   }
 
   /**
-   * One training step; returns its mean loss (nats per token).
+   * One training step; returns its mean loss (nats per token). Reads the loss back synchronously:
+   * on a GPU backend use `stepAsync()`.
    *
    * @throws {NonFiniteLossError} when the loss is NaN or infinite (the weights are left as they were).
    */
   step(): number {
+    this.requireSyncReads('step', 'stepAsync');
+    const pending = this.lossAndGradients(false);
+    return this.finishStep(pending, pending.loss.item());
+  }
+
+  /**
+   * `step()` for every backend: forward, backward and the gradient clip are queued on the device,
+   * then the loss is awaited (the one readback of the step) and, when finite, the weights updated.
+   *
+   * @throws {NonFiniteLossError} when the loss is NaN or infinite (the weights are left as they were).
+   */
+  async stepAsync(): Promise<number> {
+    const pending = this.lossAndGradients(!this.readsSync);
+    let loss: number;
+    try {
+      loss = await pending.loss.itemAsync();
+    } catch (e) {
+      this.discard(pending);
+      throw e;
+    }
+    return this.finishStep(pending, loss);
+  }
+
+  // Forward and backward (and the clip) of the next step, nothing read back: the loss and the
+  // carried state stay alive for finishStep. The clip runs on the device where reading the norm
+  // back would stall the queue.
+  private lossAndGradients(clipOnDevice: boolean): PendingStep {
     const stepNo = this.steps + 1;
     if (this.cursor >= this.stepsPerEpoch) {
       this.cursor = 0;
@@ -208,7 +255,8 @@ export class LMTrainer {
     }
     const model = this.model;
     model.train();
-    const { loss, next } = tidy((): { loss: number; next: LMState | null } => {
+    model.zeroGrad();
+    return tidy((): PendingStep => {
       let next: LMState | null = null;
       let lossT: ReturnType<typeof softmaxCrossEntropy>;
       if (model instanceof RecurrentLM) {
@@ -221,25 +269,45 @@ export class LMTrainer {
         const { contexts, targets } = this.windowBatch(this.cursor);
         lossT = softmaxCrossEntropy(model.forward(contexts), targets);
       }
-      const value = lossT.item();
-      if (!Number.isFinite(value)) return { loss: value, next: null };
-      model.zeroGrad();
       lossT.backward();
-      if (this.options.clip !== null) clipGradNorm(model.parameters(), this.options.clip);
-      this.optimizer.step();
-      model.zeroGrad();
-      return { loss: value, next };
+      const clip = this.options.clip;
+      if (clip !== null && clipOnDevice) clipGradNormOnDevice(model.parameters(), clip);
+      else if (clip !== null) clipGradNorm(model.parameters(), clip);
+      return { loss: lossT.array.ref(), next, step: stepNo };
     });
+  }
+
+  // Checks the loss read back, then updates the weights and moves on (or throws, weights untouched).
+  private finishStep(pending: PendingStep, loss: number): number {
     if (!Number.isFinite(loss)) {
-      throw new NonFiniteLossError('LMTrainer.step', stepNo, loss, this.lr);
+      this.discard(pending);
+      throw new NonFiniteLossError('LMTrainer.step', pending.step, loss, this.lr);
     }
-    if (next) {
+    tidy(() => this.optimizer.step());
+    this.model.zeroGrad();
+    pending.loss.dispose();
+    if (pending.next) {
       if (this.state) dispose(this.state.flat());
-      this.state = next;
+      this.state = pending.next;
     }
     this.cursor++;
-    this.steps = stepNo;
+    this.steps = pending.step;
     return loss;
+  }
+
+  private discard(pending: PendingStep): void {
+    this.model.zeroGrad();
+    pending.loss.dispose();
+    if (pending.next) dispose(pending.next.flat());
+  }
+
+  private requireSyncReads(method: string, asyncMethod: string): void {
+    if (!this.readsSync) {
+      throw new BackendError(
+        `LMTrainer.${method}`,
+        `'${this.backend}' reads back asynchronously, and ${method}() reads the loss synchronously; use await trainer.${asyncMethod}()`,
+      );
+    }
   }
 
   /** Passes the latest validation loss to the plateau schedule (no-op without one). */
@@ -254,15 +322,29 @@ export class LMTrainer {
    * model predicts every position of the split.
    */
   evaluate(split: 'valid' | 'test' | 'train' = 'valid'): Evaluation {
+    this.requireSyncReads('evaluate', 'evaluateAsync');
+    return evaluateLM(this.model, this.splitIds(split), this.evalOptions(split));
+  }
+
+  /** `evaluate()` for every backend: the per-window losses stay on the device and are read once. */
+  evaluateAsync(split: 'valid' | 'test' | 'train' = 'valid'): Promise<Evaluation> {
+    return evaluateLMAsync(this.model, this.splitIds(split), this.evalOptions(split));
+  }
+
+  private splitIds(split: 'valid' | 'test' | 'train'): Int32Array {
     const ids = this.corpus[split];
     if (!ids)
       throw new ValueError('LMTrainer.evaluate', `corpus '${this.corpus.name}' has no ${split} split`);
-    return evaluateLM(this.model, ids, {
+    return ids;
+  }
+
+  private evalOptions(split: string): EvalOptions {
+    return {
       batchSize: this.model instanceof RecurrentLM ? this.options.evalBatchSize : 1024,
       bptt: this.options.bptt,
       split,
       pad: eosId(this.corpus),
-    });
+    };
   }
 
   /** Everything a resume needs besides the weights and the carried state (see `carriedState`). */
@@ -371,18 +453,52 @@ export function contextsAt(
 
 /**
  * The mean loss of `model` on a token stream (see `LMTrainer.evaluate`). The model is put in
- * evaluation mode and back in the mode it was in.
+ * evaluation mode and back in the mode it was in. Reads back synchronously (CPU, wasm); on every
+ * backend use `evaluateLMAsync`.
  */
-export function evaluateLM(
+export function evaluateLM(model: LanguageModel, ids: Int32Array, options: EvalOptions): Evaluation {
+  const { sums, count } = windowLossSums(model, ids, options);
+  try {
+    return evaluation(sums.dataSync(), count);
+  } finally {
+    sums.dispose();
+  }
+}
+
+/** `evaluateLM` on every backend: the per-window sums are read back once, asynchronously. */
+export async function evaluateLMAsync(
   model: LanguageModel,
   ids: Int32Array,
-  options: { batchSize: number; bptt: number; split?: string; pad?: number },
-): Evaluation {
+  options: EvalOptions,
+): Promise<Evaluation> {
+  const { sums, count } = windowLossSums(model, ids, options);
+  try {
+    return evaluation(await sums.data(), count);
+  } finally {
+    sums.dispose();
+  }
+}
+
+// Summed in float64 on the host, window by window, as one float32 sum per window.
+function evaluation(sums: ArrayLike<number>, count: number): Evaluation {
+  let total = 0;
+  for (let i = 0; i < sums.length; i++) total += sums[i]!;
+  const loss = total / count;
+  return { loss, perplexity: Math.exp(loss), bits: loss / Math.LN2, tokens: count };
+}
+
+// The summed cross-entropy of each window (recurrent) or batch (window model), `[windows]` on the
+// model's backend, and the number of tokens predicted; nothing is read back.
+function windowLossSums(
+  model: LanguageModel,
+  ids: Int32Array,
+  options: EvalOptions,
+): { sums: NDArray; count: number } {
   const op = 'evaluateLM';
   const backend = model.parameters()[0]!.array.backend.name;
   const wasTraining = model.training;
   model.eval();
-  let total = 0;
+  const sums: NDArray[] = [];
   let count = 0;
   try {
     noGrad(() => {
@@ -399,7 +515,7 @@ export function evaluateLM(
         try {
           for (let start = 0; start < steps - 1; start += options.bptt) {
             const length = Math.min(options.bptt, steps - 1 - start);
-            const next = tidy(() => {
+            const { next, sum } = tidy(() => {
               const input = data.slice(null, [start, start + length]);
               const target = data
                 .slice(null, [start + 1, start + 1 + length])
@@ -407,10 +523,11 @@ export function evaluateLM(
                 .contiguous()
                 .reshape(-1);
               const out = model.forward(input, state);
-              total += softmaxCrossEntropy(out.logits, target, { reduction: 'sum' }).item();
               count += target.size;
-              return out.state;
+              const sum = softmaxCrossEntropy(out.logits, target, { reduction: 'sum' }).array.reshape([1]);
+              return { next: out.state, sum };
             });
+            sums.push(sum);
             if (state) dispose(state.flat());
             state = next;
           }
@@ -425,17 +542,21 @@ export function evaluateLM(
             { length: Math.min(options.batchSize, ids.length - s) },
             (_, i) => s + i,
           );
-          tidy(() => {
-            const { contexts, targets } = contextsAt(ids, positions, model.config.context, pad, backend);
-            total += softmaxCrossEntropy(model.forward(contexts), targets, { reduction: 'sum' }).item();
-            count += positions.length;
-          });
+          sums.push(
+            tidy(() => {
+              const { contexts, targets } = contextsAt(ids, positions, model.config.context, pad, backend);
+              count += positions.length;
+              return softmaxCrossEntropy(model.forward(contexts), targets, {
+                reduction: 'sum',
+              }).array.reshape([1]);
+            }),
+          );
         }
       }
     });
+    return { sums: concat(sums, 0), count };
   } finally {
+    dispose(sums);
     model.train(wasTraining);
   }
-  const loss = total / count;
-  return { loss, perplexity: Math.exp(loss), bits: loss / Math.LN2, tokens: count };
 }
