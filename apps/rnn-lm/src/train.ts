@@ -4,7 +4,7 @@ import {
   createModel,
   type Evaluation,
   eosId,
-  evaluateLM,
+  evaluateLMAsync,
   generateText,
   type LanguageModel,
   type LMCorpus,
@@ -104,8 +104,9 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       `${model.config.model} LM (${describe(model)}), ${model.parameterCount().toLocaleString('en-US')} parameters; ${backend.description}`,
     );
     const valid = run.validTokens > 0 ? corpus.valid.subarray(0, run.validTokens) : corpus.valid;
-    const evaluate = (): Evaluation =>
-      evaluateLM(model, valid, {
+    // the async forms run on every backend (WebGPU reads back asynchronously)
+    const evaluate = (): Promise<Evaluation> =>
+      evaluateLMAsync(model, valid, {
         batchSize: model.config.model === 'window' ? 1024 : (trainer.options.evalBatchSize ?? 10),
         bptt: trainer.options.bptt ?? 35,
         pad: eosId(corpus),
@@ -141,7 +142,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       });
     };
     while (trainer.stepCount < run.steps) {
-      const loss = trainer.step();
+      const loss = await trainer.stepAsync();
       lossSum += loss;
       lossCount++;
       windowTokens += tokensPerStep;
@@ -156,7 +157,7 @@ export async function train(run: TrainRun): Promise<TrainResult> {
       }
       if (step % run.evalEvery === 0 || last) {
         const tokensPerSecond = windowTokens / ((performance.now() - windowStart) / 1000);
-        const v = evaluate();
+        const v = await evaluate();
         trainer.observeValidLoss(v.loss);
         const record: MetricsRecord = {
           step,

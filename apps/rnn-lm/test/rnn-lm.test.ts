@@ -150,6 +150,47 @@ describe('train', () => {
     expect(records(out).map((x) => x.step)).toEqual([8, 16, 24, 32]);
   });
 
+  it.skipIf(process.env.CI !== 'true' && !existsSync('/usr/share/vulkan/icd.d/lvp_icd.json'))(
+    'trains, checkpoints and resumes on WebGPU (lavapipe in CI)',
+    async () => {
+      const out = join(dir, 'gpu');
+      const args = ['train', '--corpus', textFile(), '--model', 'gru', '--hidden', '16', '--layers', '1'];
+      const rest = [
+        '--batch-size',
+        '8',
+        '--bptt',
+        '12',
+        '--eval-every',
+        '4',
+        '--sample-every',
+        '0',
+        '--no-progress',
+      ];
+      const run = (steps: string, ...extra: string[]) =>
+        cli([
+          ...args,
+          ...rest,
+          '--steps',
+          steps,
+          '--backend',
+          'webgpu',
+          '--seed',
+          '1',
+          '--out',
+          out,
+          ...extra,
+        ]);
+      const { lines } = await run('8');
+      expect(lines.join('\n')).toMatch(/WebGPU/);
+      await run('12', '--resume');
+      const r = records(out);
+      expect(r.map((x) => x.step)).toEqual([4, 8, 12]);
+      expect(r[2]!.validLoss).toBeLessThan(r[0]!.validLoss);
+      expect(existsSync(join(out, 'checkpoint', 'trainer.json'))).toBe(true);
+    },
+    120_000,
+  );
+
   it('presets give the issue’s settings; flags override them', () => {
     const base = { backend: 'wasm' as const, seed: 0, out: 'o', resume: false, progress: false };
     expect(settingsFrom({ ...base, preset: 'sotu-lstm' })).toMatchObject({

@@ -75,7 +75,7 @@ export async function saveLMCheckpoint(
   }
   const weights = model.stateDict();
   for (const [name, array] of weights) {
-    if (array.backend.readSync && array.dataSync().some((v) => !Number.isFinite(v))) {
+    if ((await array.data()).some((v) => !Number.isFinite(v))) {
       throw new ValueError(op, `parameter '${name}' holds NaN or infinite values; not saving over ${dir}`);
     }
   }
@@ -95,7 +95,7 @@ export async function saveLMCheckpoint(
   await saveSafetensors(join(partial, 'model.safetensors'), weights, { format: FORMAT });
   await writeFileAtomic(join(partial, 'vocab.json'), json(vocab.toJSON()));
   if (trainer) {
-    await writeFileAtomic(join(partial, 'trainer.json'), json(trainer.stateDict()));
+    await writeFileAtomic(join(partial, 'trainer.json'), json(await trainer.stateDictAsync()));
     const carried = trainer.carriedState();
     if (carried) {
       await saveSafetensors(

@@ -349,12 +349,21 @@ export class LMTrainer {
 
   /** Everything a resume needs besides the weights and the carried state (see `carriedState`). */
   stateDict(): TrainerState {
+    return this.stateWith(this.optimizer.stateDict());
+  }
+
+  /** `stateDict()` on every backend: the optimizer's state arrays are read back asynchronously. */
+  async stateDictAsync(): Promise<TrainerState> {
+    return this.stateWith(await this.optimizer.stateDictAsync());
+  }
+
+  private stateWith(optimizer: OptimizerStateDict): TrainerState {
     return {
       step: this.steps,
       epoch: this.epoch,
       cursor: this.cursor,
       lr: this.lr,
-      optimizer: this.optimizer.stateDict(),
+      optimizer,
       plateau: this.plateau?.stateDict() ?? null,
     };
   }
