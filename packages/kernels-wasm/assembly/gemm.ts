@@ -28,6 +28,22 @@ function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, pb: usize): void 
         v128.store(dst + ((<usize>(k * NR)) << 2), v128.load(src));
         v128.store(dst + ((<usize>(k * NR)) << 2), v128.load(src, 16), 16);
       }
+    } else if (w === NR && brs === 1) {
+      // B is a transposed row-major matrix (x·Wᵀ): each of the sliver's 8 columns is contiguous
+      // along k, so read 4 k at a time from each and transpose 4×4 blocks in registers
+      const cb = b + ((<usize>(j0 * bcs)) << 2);
+      const step = (<usize>bcs) << 2;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const src = cb + ((<usize>k) << 2);
+        const row = dst + ((<usize>(k * NR)) << 2);
+        transpose4(src, step, row);
+        transpose4(src + step * 4, step, row + 16);
+      }
+      for (; k < kc; k++) {
+        const row = dst + ((<usize>(k * NR)) << 2);
+        for (let j = 0; j < NR; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(cb + <usize>j * step + ((<usize>k) << 2)));
+      }
     } else {
       for (let k = 0; k < kc; k++) {
         const row = dst + ((<usize>(k * NR)) << 2);
@@ -38,6 +54,25 @@ function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, pb: usize): void 
       }
     }
   }
+}
+
+// Four columns of 4 values (column j at src + j·step) stored as 4 rows of a packed-B sliver, the
+// row for k at dst + k·NR·4 bytes: a 4×4 transpose in registers.
+// @ts-expect-error: decorator
+@inline
+function transpose4(src: usize, step: usize, dst: usize): void {
+  const c0 = v128.load(src);
+  const c1 = v128.load(src + step);
+  const c2 = v128.load(src + step * 2);
+  const c3 = v128.load(src + step * 3);
+  const t0 = i32x4.shuffle(c0, c1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(c2, c3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(c0, c1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(c2, c3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst, i32x4.shuffle(t0, t1, 2, 3, 6, 7), NR * 4);
+  v128.store(dst, i32x4.shuffle(t2, t3, 0, 1, 4, 5), NR * 8);
+  v128.store(dst, i32x4.shuffle(t2, t3, 2, 3, 6, 7), NR * 12);
 }
 
 // packed A: for each sliver of MR rows, kc columns of MR values (zero-padded past mc), each value

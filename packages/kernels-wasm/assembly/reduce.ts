@@ -1,6 +1,8 @@
 // Row reductions over contiguous float32 rows, accumulating in float64 like the CPU reference
 // (sum and prod), and the fused softmax / log-softmax. `op` is one of the REDUCE_* codes.
+
 import { REDUCE_ARGMAX, REDUCE_ARGMIN, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD, REDUCE_SUM } from './ops.gen';
+import { exp1, exp4 } from './vector-math';
 
 export function reduce_rows_f32(op: i32, rows: i32, n: i32, x: usize, out: usize): void {
   for (let r = 0; r < rows; r++) {
@@ -174,12 +176,24 @@ export function cross_entropy_rows_f32(
 ): void {
   for (let r = 0; r < rows; r++) {
     const row = x + ((<usize>r * <usize>n) << 2);
-    const m = <f64>extreme(row, n, true);
-    let sum: f64 = 0;
-    for (let i = 0; i < n; i++) sum += Math.exp(<f64>load<f32>(row + ((<usize>i) << 2)) - m);
+    const mf = extreme(row, n, true);
+    const m = <f64>mf;
+    // e^(x − max) four at a time (vector-math.ts), summed in float64
+    const m4 = f32x4.splat(mf);
+    let s0 = f64x2.splat(0);
+    let s1 = f64x2.splat(0);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const e = exp4(f32x4.sub(v128.load(row + ((<usize>i) << 2)), m4));
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(e));
+      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(e, e, 2, 3, 0, 1)));
+    }
+    const s = f64x2.add(s0, s1);
+    let sum = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+    for (; i < n; i++) sum += <f64>exp1(load<f32>(row + ((<usize>i) << 2)) - mf);
     const logSum = Math.log(sum);
     const label = load<i32>(labels + ((<usize>r) << 2));
-    store<f32>(maxOut + ((<usize>r) << 2), <f32>m);
+    store<f32>(maxOut + ((<usize>r) << 2), mf);
     store<f32>(logSumOut + ((<usize>r) << 2), <f32>logSum);
     store<f32>(loss + ((<usize>r) << 2), <f32>(m - <f64>load<f32>(row + ((<usize>label) << 2)) + logSum));
   }
@@ -200,12 +214,20 @@ export function cross_entropy_grad_f32(
     const row = x + ((<usize>r * <usize>n) << 2);
     const g = grad + ((<usize>r * <usize>n) << 2);
     // (x − max) − logSum, in that order: max + logSum would lose the log-sum next to logits of 1e30
-    const m = <f64>load<f32>(maxIn + ((<usize>r) << 2));
-    const l = <f64>load<f32>(logSumIn + ((<usize>r) << 2));
-    const s = <f64>load<f32>(scale + ((<usize>r) << 2));
-    for (let i = 0; i < n; i++)
-      store<f32>(g + ((<usize>i) << 2), <f32>(Math.exp(<f64>load<f32>(row + ((<usize>i) << 2)) - m - l) * s));
+    const m = load<f32>(maxIn + ((<usize>r) << 2));
+    const l = load<f32>(logSumIn + ((<usize>r) << 2));
+    const s = load<f32>(scale + ((<usize>r) << 2));
+    const m4 = f32x4.splat(m);
+    const l4 = f32x4.splat(l);
+    const s4 = f32x4.splat(s);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const t = f32x4.sub(f32x4.sub(v128.load(row + ((<usize>i) << 2)), m4), l4);
+      v128.store(g + ((<usize>i) << 2), f32x4.mul(exp4(t), s4));
+    }
+    for (; i < n; i++)
+      store<f32>(g + ((<usize>i) << 2), exp1(load<f32>(row + ((<usize>i) << 2)) - m - l) * s);
     const at = g + ((<usize>load<i32>(labels + ((<usize>r) << 2))) << 2);
-    store<f32>(at, <f32>(<f64>load<f32>(at) - s));
+    store<f32>(at, <f32>(<f64>load<f32>(at) - <f64>s));
   }
 }

@@ -3,18 +3,26 @@
 // 2 threads with every product split ('wasm2'), then what only this backend has: bit-identical
 // products on any thread count, a flat heap, and out-of-memory as a typed error.
 //
-// It declares no skips and no looser tolerances: float32 kernels compute transcendentals in
-// float64 like the CPU, and everything else (float64, integer arithmetic) runs the CPU kernels.
+// It declares no skips and no looser tolerances: float32 kernels compute element-wise
+// transcendentals in float64 like the CPU; the fused cross-entropy and recurrent cells use
+// four-lane float32 exp/tanh (assembly/vector-math.ts), checked below across their whole range.
 
 import { describeConformance } from '@mlblocks/backend-conformance';
 import {
   conv2d,
   conv2dInputGrad,
   conv2dWeightGrad,
+  fromArray,
   Generator,
+  gruCell,
+  gruCellGrad,
+  lstmCell,
+  lstmCellGrad,
   memory,
   type NDArray,
   randn,
+  softmaxCrossEntropyGrad,
+  softmaxCrossEntropyRows,
   tidy,
 } from '@mlblocks/core-tensor';
 import { describe, expect, it } from 'vitest';
@@ -75,5 +83,75 @@ describe(`wasm backend (relaxed SIMD: ${wasm.info.relaxedSimd})`, () => {
     const small = await createWasmBackend({ maxMemoryMB: 8, name: 'small' });
     expect(() => small.alloc('float32', 4 * 2 ** 20)).toThrow(/out of memory/);
     small.dispose();
+  });
+});
+
+describe('four-lane exp/tanh in the fused kernels, across their range', () => {
+  // within the suite's 'transcendental' class: |Δ| ≤ 1e-6·(1 + |cpu|), NaN where the CPU has NaN
+  const close = (got: NDArray, want: NDArray) => {
+    const [g, w] = [got.dataSync(), want.dataSync()];
+    for (let i = 0; i < w.length; i++) {
+      if (Number.isNaN(w[i]!)) expect(g[i], `element ${i}`).toBeNaN();
+      else
+        expect(Math.abs(g[i]! - w[i]!), `element ${i}: cpu ${w[i]}, wasm ${g[i]}`).toBeLessThanOrEqual(
+          1e-6 * (1 + Math.abs(w[i]!)),
+        );
+    }
+  };
+  // pre-activations from −60 to 60, tiny ones, and odd widths (a 4-lane body and a tail)
+  const wide = (rows: number, cols: number) =>
+    fromArray(
+      Float32Array.from({ length: rows * cols }, (_, i) => 60 * Math.sin(0.7 * i) * (i % 3 === 0 ? 1e-7 : 1)),
+      { shape: [rows, cols] },
+    );
+
+  it('cross-entropy rows and gradient: logits spread over ±200, −∞ entries, a NaN row', () => {
+    for (const n of [1, 3, 7, 10_001]) {
+      const x = wide(3, n).mul(200 / 60);
+      const values = [...x.dataSync()];
+      values[n > 1 ? 1 : 0] = Number.NEGATIVE_INFINITY;
+      values[2 * n] = Number.NaN;
+      const logits = fromArray(Float32Array.from(values), { shape: [3, n] });
+      const labels = fromArray(Int32Array.from([0, n - 1, n >> 1]), { shape: [3] });
+      const scale = fromArray([1, 0.5, 2], { shape: [3] });
+      const run = (backend: string) => {
+        const [z, y, s] = [logits.to(backend), labels.to(backend), scale.to(backend)];
+        const rows = softmaxCrossEntropyRows(z, y);
+        return { loss: rows.loss, grad: softmaxCrossEntropyGrad(z, y, rows, s) };
+      };
+      const [cpu, got] = [run('cpu'), run('wasm')];
+      close(got.loss, cpu.loss);
+      close(got.grad, cpu.grad);
+    }
+  });
+
+  it('LSTM and GRU cells and their gradients: saturated, tiny and NaN pre-activations', () => {
+    for (const H of [1, 5, 8]) {
+      const B = 3;
+      const gates = wide(B, 4 * H);
+      const c = wide(B, H).mul(0.1);
+      const gv = [...gates.dataSync()];
+      gv[1] = Number.NaN;
+      const g = fromArray(Float32Array.from(gv), { shape: [B, 4 * H] });
+      const dOut = wide(B, 2 * H).mul(0.01);
+      const gi = wide(B, 3 * H);
+      const gh = wide(B, 3 * H).mul(-0.5);
+      const h = wide(B, H).mul(0.01);
+      const dh = wide(B, H).mul(0.02);
+      const run = (backend: string) => {
+        const on = (a: NDArray) => a.to(backend);
+        const out = lstmCell(on(g), on(c));
+        return [
+          out,
+          ...lstmCellGrad(on(g), on(c), out, on(dOut)),
+          gruCell(on(gi), on(gh), on(h)),
+          ...gruCellGrad(on(gi), on(gh), on(h), on(dh)),
+        ];
+      };
+      const [cpu, got] = [run('cpu'), run('wasm')];
+      cpu.forEach((want, i) => {
+        close(got[i]!, want);
+      });
+    }
   });
 });
