@@ -459,6 +459,73 @@ describe('recurrent layers', () => {
     }
   });
 
+  it('one sequence op per layer (fused, the default) equals the per-step composition: outputs, states and every gradient', () => {
+    const make = [
+      () => new LSTM(3, 4, { numLayers: 2, bidirectional: true, generator: new Generator(5) }),
+      () => new GRU(3, 4, { numLayers: 2, bidirectional: true, generator: new Generator(5) }),
+      () => new RNN(3, 4, { numLayers: 2, bidirectional: true, generator: new Generator(5) }),
+      () => new RNN(3, 4, { nonlinearity: 'relu', generator: new Generator(5) }),
+      () => new LSTM(3, 4, { bias: false, batchFirst: true, generator: new Generator(5) }),
+    ];
+    for (const build of make) {
+      const x = rn(5, 2, 3);
+      const probe = build();
+      const initial = probe.cells[0]!.stateNames.map((_, i) =>
+        rn(probe.numLayers * probe.numDirections, probe.batchFirst ? 5 : 2, 4).mul(0.5 + i),
+      );
+      const run = (fused: boolean) => {
+        const layer = build();
+        layer.fused = fused;
+        const input = tensor(x.cast('float32'), { requiresGrad: true });
+        const states = initial.map((s) => tensor(s.cast('float32'), { requiresGrad: true }));
+        const [out, finals] = (layer.forward as (x: Tensor, s: unknown) => [Tensor, Tensor | Tensor[]])(
+          input,
+          states.length === 1 ? states[0] : states,
+        );
+        const parts = Array.isArray(finals) ? finals : [finals];
+        out
+          .mul(out)
+          .sum()
+          .add(parts.reduce((acc: Tensor, p, i) => acc.add(p.mul(i + 1.5).sum()), tensor(0)))
+          .backward();
+        return [
+          out.array,
+          ...parts.map((p) => p.array),
+          input.grad!.array,
+          ...states.map((s) => s.grad!.array),
+          ...layer.parameters().map((p) => p.grad!.array),
+        ].map((a) => Array.from(a.dataSync()));
+      };
+      const [fused, perStep] = [run(true), run(false)];
+      expect(fused.length).toBe(perStep.length);
+      fused.forEach((values, i) => {
+        expectClose(values, perStep[i]!, 1e-5);
+      });
+    }
+  });
+
+  it('gradcheck of the sequence op through a layer: every cell kind, forwards and backwards', () => {
+    for (const layer of [
+      new LSTM(2, 2, { bidirectional: true }),
+      new GRU(2, 2, { bidirectional: true }),
+      new RNN(2, 2, { bidirectional: true }),
+      new RNN(2, 2, { nonlinearity: 'relu' }),
+    ]) {
+      expectGradcheck(
+        (x, w, b) => {
+          layer.cellsReverse[0] ??= layer.cells[0]!;
+          for (const cell of [layer.cells[0]!, layer.cellsReverse[0]!]) {
+            cell.weightHh = w;
+            cell.biasHh = b;
+          }
+          const [output] = (layer.forward as (x: Tensor) => [Tensor])(x);
+          return output.mul(output).sum();
+        },
+        [rn(4, 2, 2), rn(layer.cells[0]!.gates * 2, 2), rn(layer.cells[0]!.gates * 2)],
+      );
+    }
+  });
+
   it('typed errors for wrong input sizes and initial states', () => {
     const lstm = new LSTM(I, H, { numLayers: 2 });
     expect(() => lstm.forward(tensor(rn(T, B, 5)))).toThrow(ShapeError);

@@ -3,6 +3,7 @@ import { checkOptions, type OptionNames, ShapeError, ValueError, zeros } from '@
 import { INIT_OPTIONS, type InitOptions, initOptions, uniform } from '../../init/initializers.js';
 import { Module } from '../../module/module.js';
 import { affine, type CellWeights, gruStep, lstmStep, type RNNNonlinearity, rnnStep } from './functional.js';
+import { recurrentSequence, type SequenceCell } from './sequence.js';
 
 /** Options of `RNNCell`, `LSTMCell` and `GRUCell`. */
 export interface RecurrentCellOptions extends InitOptions {
@@ -86,6 +87,17 @@ export abstract class RecurrentCell extends Module implements CellWeights {
   /** One step from a projection `gi` `[B, gates·H]` and the state (`[B, H]` each); unchecked. */
   abstract step(gi: Tensor, state: readonly Tensor[]): Tensor[];
 
+  /** Which cell `recurrentSequence` runs for this one. */
+  abstract readonly sequenceCell: SequenceCell;
+
+  /**
+   * `step` over a whole projected sequence `[T, B, gates·H]` as one autograd op (see
+   * `recurrentSequence`): returns `[T, B, H]` (`[T, B, 2H]` = `[h | c]` for the LSTM); unchecked.
+   */
+  sequence(projected: Tensor, state: readonly Tensor[], reverse: boolean): Tensor {
+    return recurrentSequence(this.sequenceCell, projected, state, this.weightHh, this.biasHh, reverse);
+  }
+
   /** Zero states `[B, H]` in `like`'s dtype and backend. */
   zeroState(batch: number, like: Tensor): Tensor[] {
     const options = { dtype: like.dtype, backend: like.array.backend.name };
@@ -143,6 +155,10 @@ export class RNNCell extends RecurrentCell {
     return [rnnStep(gi, h!, this, this.nonlinearity)];
   }
 
+  get sequenceCell(): SequenceCell {
+    return this.nonlinearity === 'relu' ? 'rnn-relu' : 'rnn-tanh';
+  }
+
   forward(x: Tensor, h?: Tensor): Tensor {
     return this.run(x, h && [h])[0]!;
   }
@@ -170,6 +186,7 @@ export class RNNCell extends RecurrentCell {
  */
 export class LSTMCell extends RecurrentCell {
   readonly stateNames = ['h', 'c'];
+  readonly sequenceCell = 'lstm';
 
   constructor(inputSize: number, hiddenSize: number, options: RecurrentCellOptions = {}) {
     super('LSTMCell', inputSize, hiddenSize, 4, options);
@@ -206,6 +223,7 @@ export class LSTMCell extends RecurrentCell {
  */
 export class GRUCell extends RecurrentCell {
   readonly stateNames = ['h'];
+  readonly sequenceCell = 'gru';
 
   constructor(inputSize: number, hiddenSize: number, options: RecurrentCellOptions = {}) {
     super('GRUCell', inputSize, hiddenSize, 3, options);

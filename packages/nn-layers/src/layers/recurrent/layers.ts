@@ -89,6 +89,13 @@ export abstract class RecurrentLayer<C extends RecurrentCell> extends Module {
   cells: C[] = [];
   /** Layer l, reading the sequence backwards (empty unless bidirectional). */
   cellsReverse: C[] = [];
+  /**
+   * Run each layer's steps as one autograd op (`recurrentSequence`: one weight-gradient product
+   * per layer instead of one per step). False runs the per-step composition of autograd ops,
+   * the readable reference — same values, more ops. Sequences with `lengths` always run per step.
+   * Default true.
+   */
+  fused = true;
 
   constructor(
     /** `LSTM`, … (used in error messages). */
@@ -178,6 +185,18 @@ export abstract class RecurrentLayer<C extends RecurrentCell> extends Module {
         const k = l * this.numDirections + d;
         let state = start ? start.map((s) => s.slice(k)) : cell.zeroState(batch, input);
         const projected = cell.project(input); // [T, B, gates·H]: one matmul for the whole sequence
+        if (!masks && this.fused) {
+          const y = cell.sequence(projected, state, d === 1);
+          const H = this.hiddenSize;
+          const last = y.slice(d === 0 ? steps - 1 : 0); // the state after the last step computed
+          outputs.push(state.length === 2 ? y.slice(null, null, [0, H]) : y);
+          const parts =
+            state.length === 2 ? [last.slice(null, [0, H]), last.slice(null, [H, 2 * H])] : [last];
+          parts.forEach((s, j) => {
+            finals[j]!.push(s);
+          });
+          continue;
+        }
         const hs: Tensor[] = new Array(steps);
         for (let i = 0; i < steps; i++) {
           const t = d === 0 ? i : steps - 1 - i;
