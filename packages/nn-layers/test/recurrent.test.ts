@@ -518,7 +518,7 @@ describe('recurrent layers', () => {
             cell.weightHh = w;
             cell.biasHh = b;
           }
-          const [output] = (layer.forward as (x: Tensor) => [Tensor])(x);
+          const [output] = (layer.forward as (x: Tensor) => Tensor[])(x);
           return output.mul(output).sum();
         },
         [rn(4, 2, 2), rn(layer.cells[0]!.gates * 2, 2), rn(layer.cells[0]!.gates * 2)],
