@@ -158,10 +158,11 @@ function fusedCrossEntropy(
       out,
       saved: [flat, safe, max, logSum, rowWeight, total, ...(bad === undefined ? [] : [bad])],
       backward: (g, [zs, labels, m, l, rw, n, b]) => {
-        const scale =
+        let scale =
           reduction === 'none' ? rw!.mul(g.reshape(-1)) : rw!.mul(reduction === 'sum' ? g : g.div(n!));
-        const grad = softmaxCrossEntropyGrad(zs!, labels!, { max: m!, logSum: l! }, scale);
-        return [(b === undefined ? grad : where(b.reshape(-1, 1), Number.NaN, grad)).reshape(z.shape)];
+        // a NaN scale makes the row's whole gradient NaN: one [N] select instead of one over [N, C]
+        if (b !== undefined) scale = where(b, Number.NaN, scale);
+        return [softmaxCrossEntropyGrad(zs!, labels!, { max: m!, logSum: l! }, scale).reshape(z.shape)];
       },
     };
   });
