@@ -83,10 +83,12 @@ export { concat, split, stack } from './ndarray/join.js';
 export { matmul } from './ndarray/linalg.js';
 export { type Axes, isNDArray, NDArray, type Operand } from './ndarray/ndarray.js';
 export type { NestedArray } from './ndarray/nested.js';
+export { type AdamStepOptions, adamStep, type SgdStepOptions, sgdStep } from './ndarray/optimizer-steps.js';
 export { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './ndarray/recurrent.js';
 export type { SliceSpec } from './ndarray/views.js';
 export { checkOptions, type OptionNames } from './options.js';
 export { Generator, seed } from './random/generator.js';
+export { type FusedKernel, fusionEnabled, setFusion } from './runtime/fusion.js';
 export { type RuntimeInfo, runtimeInfo, VERSION } from './runtime/runtime.js';
 export {
   broadcastShapes,

@@ -1,4 +1,5 @@
 import {
+  type AdamStepOptions,
   type Backend,
   BackendError,
   type BackendMemory,
@@ -10,6 +11,7 @@ import {
   isContiguous,
   type ReduceOp,
   reduceResultDType,
+  type SgdStepOptions,
   type Storage,
   type StridedView,
   sizeOf,
@@ -26,6 +28,7 @@ import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from './kernels/cross-en
 import * as ew from './kernels/elementwise.js';
 import * as ix from './kernels/indexing.js';
 import { matmul } from './kernels/matmul.js';
+import { adamUpdate, sgdUpdate } from './kernels/optimizer.js';
 import { maxPool2d, maxPool2dGrad } from './kernels/pool.js';
 import { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './kernels/recurrent.js';
 import { reduceRows, softmaxRows } from './kernels/reduce.js';
@@ -289,6 +292,38 @@ export class WebGPUBackend implements Backend {
     const dh = this.fresh('float32', sizeOf(h.shape));
     gruCellGrad(this.engine, gi, gh, h, dOut, dgi.buffer, dgh.buffer, dh.buffer);
     return [dgi, dgh, dh];
+  }
+
+  adamUpdate(
+    param: StridedView,
+    grad: StridedView,
+    expAvg: StridedView,
+    expAvgSq: StridedView,
+    h: AdamStepOptions,
+  ): [Storage, Storage, Storage] {
+    float32Only('adamUpdate', param, grad, expAvg, expAvgSq);
+    const n = sizeOf(param.shape);
+    const out = [this.fresh('float32', n), this.fresh('float32', n), this.fresh('float32', n)] as const;
+    adamUpdate(this.engine, [param, grad, expAvg, expAvgSq], h, [
+      out[0].buffer,
+      out[1].buffer,
+      out[2].buffer,
+    ]);
+    return [...out];
+  }
+
+  sgdUpdate(
+    param: StridedView,
+    grad: StridedView,
+    buffer: StridedView | null,
+    h: SgdStepOptions,
+  ): [Storage, Storage | null] {
+    float32Only('sgdUpdate', param, grad, ...(buffer ? [buffer] : []));
+    const n = sizeOf(param.shape);
+    const next = this.fresh('float32', n);
+    const nextBuffer = h.momentum === 0 ? null : this.fresh('float32', n);
+    sgdUpdate(this.engine, param, grad, buffer, h, [next.buffer, nextBuffer?.buffer ?? null]);
+    return [next, nextBuffer];
   }
 
   /** Submits all recorded work. */

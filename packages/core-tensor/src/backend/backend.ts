@@ -1,6 +1,7 @@
 import type { DType, TypedArray } from '../dtype.js';
 import type { ConvGeometry, WindowGeometry } from '../shape/window.js';
 import type { BinaryOp, ReduceOp, UnaryOp } from './ops.js';
+import type { AdamStepOptions, SgdStepOptions } from './step-options.js';
 
 /**
  * The backend contract — read this first if you are writing a backend.
@@ -145,6 +146,30 @@ export interface Backend {
     h: StridedView,
     dOut: StridedView,
   ): [Storage, Storage, Storage];
+
+  // ── optional fused optimizer steps (the NDArray layer composes them when absent): one pass over
+  // a parameter instead of a dozen element-wise ones. Contiguous float views of one shape.
+  /**
+   * One Adam/AdamW step: `[param′, expAvg′, expAvgSq′]` from the parameter, its gradient and the
+   * two running averages (see `adamStep` for the arithmetic and `h`).
+   */
+  adamUpdate?(
+    param: StridedView,
+    grad: StridedView,
+    expAvg: StridedView,
+    expAvgSq: StridedView,
+    h: AdamStepOptions,
+  ): [Storage, Storage, Storage];
+  /**
+   * One SGD step: `[param′, momentumBuffer′]` (the buffer only with momentum; see `sgdStep`).
+   * `buffer` is null on the first step with momentum, and always without momentum.
+   */
+  sgdUpdate?(
+    param: StridedView,
+    grad: StridedView,
+    buffer: StridedView | null,
+    h: SgdStepOptions,
+  ): [Storage, Storage | null];
 
   /** Releases everything the backend holds (GPU devices, workers). */
   dispose?(): void;

@@ -1,5 +1,6 @@
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory/scope.js';
+import { fusedKernel } from '../runtime/fusion.js';
 import { binary, sameBackend, unary } from './elementwise.js';
 import { oneHot } from './indexing.js';
 import { NDArray } from './ndarray.js';
@@ -44,7 +45,7 @@ export function softmaxCrossEntropyRows(logits: NDArray, labels: NDArray): { los
   check('softmaxCrossEntropy', logits, labels);
   return tidy(() => {
     const [z, y] = [logits.contiguous(), labels.contiguous()];
-    const kernel = logits.backend.softmaxCrossEntropy;
+    const kernel = fusedKernel(logits.backend, 'softmaxCrossEntropy');
     if (kernel) {
       const out = kernel.call(logits.backend, z.view('softmaxCrossEntropy'), y.view('softmaxCrossEntropy'));
       const [loss, max, logSum] = out.map((s) =>
@@ -79,7 +80,7 @@ export function softmaxCrossEntropyGrad(
       NDArray,
       NDArray,
     ];
-    const kernel = logits.backend.softmaxCrossEntropyGrad;
+    const kernel = fusedKernel(logits.backend, 'softmaxCrossEntropyGrad');
     const v = (a: NDArray) => a.view('softmaxCrossEntropyGrad');
     if (kernel)
       return NDArray.fromStorage(

@@ -1,6 +1,7 @@
 import type { Storage } from '../backend/backend.js';
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory/scope.js';
+import { fusedKernel } from '../runtime/fusion.js';
 import { binary, sameBackend, unary } from './elementwise.js';
 import { concat } from './join.js';
 import { NDArray } from './ndarray.js';
@@ -48,7 +49,7 @@ export function lstmCell(gates: NDArray, c: NDArray): NDArray {
   const H = checkCell('lstmCell', c, [[gates, 4, 'gates']]);
   return tidy(() => {
     const [gv, cv] = [gates.contiguous(), c.contiguous()];
-    const kernel = c.backend.lstmCell;
+    const kernel = fusedKernel(c.backend, 'lstmCell');
     if (kernel)
       return wrap(kernel.call(c.backend, gv.view('lstmCell'), cv.view('lstmCell')), [c.shape[0]!, 2 * H], c);
     const [i, f, g, o] = [0, 1, 2, 3].map((k) => cols(gv, k, H));
@@ -75,7 +76,7 @@ export function lstmCellGrad(gates: NDArray, c: NDArray, out: NDArray, dOut: NDA
       NDArray,
       NDArray,
     ];
-    const kernel = c.backend.lstmCellGrad;
+    const kernel = fusedKernel(c.backend, 'lstmCellGrad');
     if (kernel) {
       const [dg, dc] = kernel.call(
         c.backend,
@@ -118,7 +119,7 @@ export function gruCell(gi: NDArray, gh: NDArray, h: NDArray): NDArray {
   ]);
   return tidy(() => {
     const [iv, rv, hv] = [gi.contiguous(), gh.contiguous(), h.contiguous()];
-    const kernel = h.backend.gruCell;
+    const kernel = fusedKernel(h.backend, 'gruCell');
     if (kernel)
       return wrap(
         kernel.call(h.backend, iv.view('gruCell'), rv.view('gruCell'), hv.view('gruCell')),
@@ -157,7 +158,7 @@ export function gruCellGrad(
       NDArray,
       NDArray,
     ];
-    const kernel = h.backend.gruCellGrad;
+    const kernel = fusedKernel(h.backend, 'gruCellGrad');
     if (kernel) {
       const [a, b, d] = kernel.call(
         h.backend,

@@ -2,6 +2,7 @@ import type { ReduceOp } from '../backend/ops.js';
 import { floatResultType } from '../dtype.js';
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { tidy } from '../memory/scope.js';
+import { fusedKernel } from '../runtime/fusion.js';
 import { normalizeAxes, normalizeAxis } from '../shape/shape.js';
 import { full } from './create.js';
 import { binary, cast, unary, where } from './elementwise.js';
@@ -141,7 +142,7 @@ export function softmax(x: NDArray, axis: number, log: boolean): NDArray {
   const op = log ? 'logSoftmax' : 'softmax';
   x.checkLive(op);
   const a = normalizeAxis(op, axis, x.rank);
-  const fused = log ? x.backend.logSoftmax : x.backend.softmax;
+  const fused = fusedKernel(x.backend, log ? 'logSoftmax' : 'softmax');
   return tidy(() => {
     const xf = cast(x, floatResultType(op, x.dtype));
     if (fused) {

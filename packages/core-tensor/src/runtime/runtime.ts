@@ -38,6 +38,8 @@ export interface Runtime {
   liveArrays: number;
   /** The global random generator (`seed()`), typed loosely so the runtime need not import it. */
   generator: unknown;
+  /** False when `setFusion(false)` turned the fused kernels off (absent in older copies: on). */
+  fusion?: boolean;
 }
 
 function createRuntime(): Runtime {

@@ -1,4 +1,4 @@
-import { type NDArray, ValueError, zerosLike } from '@mlblocks/core-tensor';
+import { adamStep, type NDArray, ValueError, zerosLike } from '@mlblocks/core-tensor';
 import { Optimizer } from '../optimizer/optimizer.js';
 import type { ParamState } from '../optimizer/param-state.js';
 import type { OptimizerOptions, ParamGroup, Params } from '../optimizer/params.js';
@@ -47,6 +47,30 @@ export function adamUpdate(
 ): NDArray {
   const { lr, betas, eps, weightDecay, amsgrad } = group;
   const [beta1, beta2] = betas;
+  const t = state.step;
+  const stepSize = lr / (1 - beta1 ** t);
+  const bias2Sqrt = Math.sqrt(1 - beta2 ** t);
+  if (!amsgrad) {
+    // one fused pass where the backend has it (core-tensor's adamStep; its fallback is the same arithmetic)
+    const [next, m, v] = adamStep(
+      param,
+      grad,
+      state.get('expAvg') ?? zerosLike(param),
+      state.get('expAvgSq') ?? zerosLike(param),
+      {
+        beta1,
+        beta2,
+        eps,
+        stepSize,
+        bias2Sqrt,
+        weightDecay: decoupled ? 0 : weightDecay,
+        paramScale: decoupled && weightDecay !== 0 ? 1 - lr * weightDecay : 1,
+      },
+    );
+    state.set('expAvg', m);
+    state.set('expAvgSq', v);
+    return next;
+  }
   let g = grad;
   if (weightDecay !== 0) {
     if (decoupled) param = param.mul(1 - lr * weightDecay);
@@ -57,17 +81,11 @@ export function adamUpdate(
     'expAvgSq',
     (state.get('expAvgSq') ?? zerosLike(param)).mul(beta2).add(g.square().mul(1 - beta2)),
   );
-  const t = state.step;
-  const stepSize = lr / (1 - beta1 ** t);
-  const bias2Sqrt = Math.sqrt(1 - beta2 ** t);
-  const second = amsgrad
-    ? state.set('maxExpAvgSq', (state.get('maxExpAvgSq') ?? zerosLike(param)).maximum(v))
-    : v;
+  const second = state.set('maxExpAvgSq', (state.get('maxExpAvgSq') ?? zerosLike(param)).maximum(v));
   const denom = second.sqrt().div(bias2Sqrt).add(eps);
   return param.sub(m.div(denom).mul(stepSize));
 }
 
-/** @internal The buffers a stepped parameter must have. */
 export function adamRequiredBuffers(o: AdamOptions): readonly string[] {
   return o.amsgrad ? ADAM_BUFFERS : ADAM_BUFFERS.slice(0, 2);
 }

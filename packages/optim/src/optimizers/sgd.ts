@@ -1,5 +1,5 @@
 import type { NDArray } from '@mlblocks/core-tensor';
-import { ValueError } from '@mlblocks/core-tensor';
+import { sgdStep, ValueError } from '@mlblocks/core-tensor';
 import { Optimizer } from '../optimizer/optimizer.js';
 import type { ParamState } from '../optimizer/param-state.js';
 import type { OptimizerOptions, ParamGroup, Params } from '../optimizer/params.js';
@@ -64,19 +64,20 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected update(param: NDArray, grad: NDArray, group: ParamGroup<SGDOptions>, state: ParamState): NDArray {
     const { lr, momentum, dampening, weightDecay, nesterov } = group;
-    let g = weightDecay !== 0 ? grad.add(param.mul(weightDecay)) : grad;
-    if (momentum !== 0) {
-      const previous = state.get('momentumBuffer');
-      // NOTE: a copy, never the gradient's own storage (gradients may be cleared or clipped)
-      const buffer =
-        previous === undefined
-          ? g === grad
-            ? g.clone()
-            : g
-          : previous.mul(momentum).add(g.mul(1 - dampening));
-      state.set('momentumBuffer', buffer);
-      g = nesterov ? g.add(buffer.mul(momentum)) : buffer;
-    }
-    return param.sub(g.mul(lr));
+    // one fused pass where the backend has it (core-tensor's sgdStep; its fallback is the same arithmetic)
+    const [next, buffer] = sgdStep(
+      param,
+      grad,
+      momentum !== 0 ? (state.get('momentumBuffer') ?? null) : null,
+      {
+        lr,
+        momentum,
+        dampening,
+        weightDecay,
+        nesterov,
+      },
+    );
+    if (buffer) state.set('momentumBuffer', buffer);
+    return next;
   }
 }
