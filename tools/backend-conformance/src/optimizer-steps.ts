@@ -95,7 +95,7 @@ export async function expectOptimizerStepsMatchCpu(backend: string, tol = 1e-6):
     ] as const) {
       const buffer = withBuffer ? m! : null;
       const want = sgdStep(p!, g!, buffer, h);
-      const got = sgdStep(p!.to(backend), g!.to(backend), buffer && buffer.to(backend), h);
+      const got = sgdStep(p!.to(backend), g!.to(backend), buffer ? buffer.to(backend) : null, h);
       await expectClose(`${name} param ${at}`, got[0], want[0], tol);
       expect(got[1] === null, name).toBe(want[1] === null);
       if (want[1]) await expectClose(`${name} buffer ${at}`, got[1]!, want[1], tol);

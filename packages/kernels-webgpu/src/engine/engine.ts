@@ -61,6 +61,8 @@ export class Engine {
    * (2,666 vs 1,705 GFLOP/s at n = 2048), so it is the default; switch per adapter here.
    */
   matmulKernel: 'registers' | 'tiled' = 'registers';
+  /** Output rows each invocation of the register-blocked matmul keeps (by 4 columns). */
+  matmulRows = 4;
   /**
    * The convolution kernels' register blocks and weight-gradient split (see `ConvTuning`): the
    * backend picks them per adapter (`convTuningFor`); small 4×4 blocks until then.

@@ -51,12 +51,28 @@ export const CONV_TUNING: Readonly<Record<'lavapipe' | 'swiftshader' | 'gpu', Re
   gpu: { blocks: blocks(4, 4), splitTarget: 65536 },
 };
 
-/** The convolution settings for an adapter, from its description (e.g. `llvmpipe … (mesa) software`). */
-export function convTuningFor(description: string): ConvTuning {
-  const kind = /llvmpipe|lavapipe/i.test(description)
+/** The kind of adapter a tuning table is keyed by, from its description (e.g. `llvmpipe … (mesa) software`). */
+export function adapterKind(description: string): 'lavapipe' | 'swiftshader' | 'gpu' {
+  return /llvmpipe|lavapipe/i.test(description)
     ? 'lavapipe'
     : /swiftshader|software/i.test(description)
       ? 'swiftshader'
       : 'gpu';
-  return structuredClone(CONV_TUNING[kind]) as ConvTuning;
 }
+
+/** The convolution settings for an adapter, from its description. */
+export function convTuningFor(description: string): ConvTuning {
+  return structuredClone(CONV_TUNING[adapterKind(description)]) as ConvTuning;
+}
+
+/**
+ * Output rows per invocation of the register-blocked matmul (by 4 columns), per kind of adapter.
+ * lavapipe: on the rnn-lm bench's four decoder products (700 × 256 × 10,000 each way,
+ * bench/matmul-rows.ts) 16 rows ran 1.3–1.5× faster than 4 (8: 1.2×, 12 ≈ 16, 32 slower than 8).
+ * SwiftShader compiles unrolled kernels slowly (see above) and the H100 measured 4: both keep 4.
+ */
+export const MATMUL_ROWS: Readonly<Record<'lavapipe' | 'swiftshader' | 'gpu', number>> = {
+  lavapipe: 16,
+  swiftshader: 4,
+  gpu: 4,
+};

@@ -8,17 +8,18 @@ import { bindings } from './wgsl.js';
 /**
  * Batched matrix product `[..., M, K] @ [..., K, N]`, operands read through their strides
  * (a transposed view costs nothing). Two kernels, switchable per adapter (`engine.matmulKernel`):
- * the shared-memory tiled one (matmul-tiled.ts), and this register-blocked one, the default: each invocation keeps a 4×4 block of
- * outputs in registers and streams A's rows and B's columns — what runs best on CPU-backed
- * adapters (lavapipe runs invocations as SIMD lanes; workgroup barriers are expensive there).
- * A workgroup of 8×8 invocations covers a 32×32 output tile; the grid's z axis is the batch.
+ * the shared-memory tiled one (matmul-tiled.ts), and this register-blocked one, the default: each
+ * invocation keeps a block of `engine.matmulRows` × 4 outputs in registers (rows per adapter: see
+ * tuning.ts) and streams A's rows and B's columns — what runs best on CPU-backed adapters
+ * (lavapipe runs invocations as SIMD lanes; workgroup barriers are expensive there). A workgroup
+ * of 8×8 invocations covers an (8·rows)×32 output tile; the grid's z axis is the batch.
 
  * Metadata layout: see matmul-operands.ts.
  */
 const TILE = 8;
 const BLOCK = 4;
 
-const source = (vec4B: boolean) => `${bindings([
+const source = (vec4B: boolean, rows: number) => `${bindings([
   { name: 'a', type: 'f32', access: 'read' },
   { name: 'b', type: vec4B ? 'vec4<f32>' : 'f32', access: 'read' },
   { name: 'c', type: 'f32', access: 'read_write' },
@@ -27,30 +28,24 @@ const source = (vec4B: boolean) => `${bindings([
 @compute @workgroup_size(${TILE}, ${TILE})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 ${matmulOperands('gid.z')}
-  let row0 = i32(gid.y) * ${BLOCK};
+  let row0 = i32(gid.y) * ${rows};
   let col0 = i32(gid.x) * ${BLOCK};
   if (row0 >= M || col0 >= N) { return; }
   // clamp edge rows/columns to valid ones: their results are computed but never stored
-  var ar: array<i32, ${BLOCK}>;
+  var ar: array<i32, ${rows}>;
   var bc: array<i32, ${BLOCK}>;
-  for (var r = 0; r < ${BLOCK}; r = r + 1) { ar[r] = aBase + min(row0 + r, M - 1) * aRs; }
+  for (var r = 0; r < ${rows}; r = r + 1) { ar[r] = aBase + min(row0 + r, M - 1) * aRs; }
   for (var q = 0; q < ${BLOCK}; q = q + 1) { bc[q] = bBase + min(col0 + q, N - 1) * bCs; }
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
+${Array.from({ length: rows }, (_, r) => `  var acc${r} = vec4<f32>(0.0);`).join('\n')}
   for (var k = 0; k < K; k = k + 1) {
     let bk = k * bRs;
     let bv = ${vec4B ? 'b[(bBase + bk + col0) >> 2u]' : 'vec4<f32>(b[bc[0] + bk], b[bc[1] + bk], b[bc[2] + bk], b[bc[3] + bk])'};
     let ak = k * aCs;
-    acc0 = acc0 + a[ar[0] + ak] * bv;
-    acc1 = acc1 + a[ar[1] + ak] * bv;
-    acc2 = acc2 + a[ar[2] + ak] * bv;
-    acc3 = acc3 + a[ar[3] + ak] * bv;
+${Array.from({ length: rows }, (_, r) => `    acc${r} = acc${r} + a[ar[${r}] + ak] * bv;`).join('\n')}
   }
   let cBase = i32(gid.z) * M * N;
-  let rows = array<vec4<f32>, ${BLOCK}>(acc0, acc1, acc2, acc3);
-  for (var r = 0; r < ${BLOCK}; r = r + 1) {
+  let rows = array<vec4<f32>, ${rows}>(${Array.from({ length: rows }, (_, r) => `acc${r}`).join(', ')});
+  for (var r = 0; r < ${rows}; r = r + 1) {
     let i = row0 + r;
     if (i >= M) { break; }
     for (var q = 0; q < ${BLOCK}; q = q + 1) {
@@ -88,16 +83,19 @@ export function matmul(engine: Engine, a: StridedView, b: StridedView, out: GPUB
     engine.dispatch(kernel, meta, [bufferOf(a), bufferOf(b), out], grid);
     return;
   }
+  const rowsPer = engine.matmulRows;
   const span = TILE * BLOCK;
   // rows of B that are contiguous and 16-byte aligned are read as vec4s: one load instead of four
   const bStrides = [...b.strides.slice(0, rank - 2), b.strides[rank - 2]!, b.offset];
   const vec4B =
     engine.matmulVec4 && b.strides[rank - 1] === 1 && N % 4 === 0 && bStrides.every((v) => v % 4 === 0);
-  const kernel = engine.kernel(`matmul:f32:${vec4B ? 'vec4' : 'scalar'}`, () => source(vec4B));
+  const kernel = engine.kernel(`matmul:f32:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}`, () =>
+    source(vec4B, rowsPer),
+  );
   engine.dispatch(
     kernel,
     meta,
     [bufferOf(a), bufferOf(b), out],
-    [Math.ceil(N / span), Math.ceil(M / span), batches],
+    [Math.ceil(N / span), Math.ceil(M / (TILE * rowsPer)), batches],
   );
 }
