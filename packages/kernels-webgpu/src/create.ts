@@ -1,5 +1,6 @@
 import { BackendError } from '@mlblocks/core-tensor';
 import { WebGPUBackend } from './backend.js';
+import { compileFusedKernels } from './fused-kernels.js';
 
 /** Options of `createWebGPUBackend`. */
 export interface WebGPUBackendOptions {
@@ -8,12 +9,19 @@ export interface WebGPUBackendOptions {
   /** Registry name (default `'webgpu'`). */
   name?: string;
   powerPreference?: GPUPowerPreference;
+  /**
+   * Where the one-line notice goes when a fused kernel does not compile on the adapter and its
+   * ops fall back to the unfused composition (default `console.warn`).
+   */
+  notice?: (line: string) => void;
 }
 
 /**
  * Creates the WebGPU backend on the first adapter `gpu` offers. The GPU object is passed in, never
  * read from a global, so the same code serves browsers and Node. Throws a `BackendError` when
- * there is no adapter or the device cannot be created.
+ * there is no adapter or the device cannot be created. The fused kernels (cross-entropy,
+ * recurrent cells, optimizer steps) are compiled here; one that fails on the adapter falls back to
+ * the unfused composition with a one-line `notice`.
  *
  * @example
  * import { registerBackend } from '@mlblocks/core-tensor';
@@ -47,5 +55,8 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions): Promis
     [info?.description || info?.device, info?.vendor && `(${info.vendor})`, info?.architecture]
       .filter(Boolean)
       .join(' ') || 'unknown adapter';
-  return new WebGPUBackend(name, device, description, gpu);
+  const backend = new WebGPUBackend(name, device, description, gpu);
+  // the fused kernels compile now, where a failure can still switch their ops to the composition
+  await compileFusedKernels(backend, options.notice ?? ((line) => console.warn(line)));
+  return backend;
 }

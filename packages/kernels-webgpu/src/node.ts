@@ -15,7 +15,7 @@ let dawnInstance: GPU | undefined;
  * and a Vulkan driver (a GPU's, or Mesa's lavapipe on machines without one).
  */
 export async function createNodeWebGPUBackend(
-  options: { name?: string; powerPreference?: GPUPowerPreference } = {},
+  options: { name?: string; powerPreference?: GPUPowerPreference; notice?: (line: string) => void } = {},
 ): Promise<WebGPUBackend> {
   let dawn: { create: (flags: string[]) => GPU; globals: Record<string, unknown> };
   try {

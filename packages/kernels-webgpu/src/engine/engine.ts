@@ -114,6 +114,32 @@ export class Engine {
     return kernel;
   }
 
+  /**
+   * Compiles the pipeline of `kernel` ahead of its first use, waiting for the driver's verdict:
+   * null when it compiled (it is cached), else the error message. Errors stay inside an error
+   * scope, so a failure here never fails a later call. One at a time (error scopes are a stack).
+   */
+  async precompile(key: string, code: () => string): Promise<string | null> {
+    if (this.pipelines.has(key)) return null;
+    this.device.pushErrorScope('validation');
+    let message: string | null = null;
+    let pipeline: GPUComputePipeline | null = null;
+    try {
+      const module = this.device.createShaderModule({ code: code(), label: key });
+      pipeline = await this.device.createComputePipelineAsync({
+        layout: 'auto',
+        compute: { module, entryPoint: 'main' },
+        label: key,
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const scoped = await this.device.popErrorScope();
+    message ??= scoped?.message ?? (pipeline ? null : 'no pipeline');
+    if (message === null && pipeline) this.pipelines.set(key, { name: key, pipeline });
+    return message;
+  }
+
   /** A fresh storage buffer (from the pool) of at least `bytes` bytes. */
   allocate(bytes: number): GPUBuffer {
     return this.pool.acquire(bytes);

@@ -97,3 +97,9 @@ export function softmaxCrossEntropyGrad(
     rowGrid(N),
   );
 }
+
+/** The fused cross-entropy kernels by cache key, for compiling them ahead (see fused-kernels.ts). */
+export const CROSS_ENTROPY_KERNELS: readonly [string, () => string][] = [
+  ['softmaxCrossEntropy', () => FORWARD],
+  ['softmaxCrossEntropyGrad', () => BACKWARD],
+];

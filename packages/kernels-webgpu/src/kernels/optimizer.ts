@@ -124,3 +124,9 @@ export function sgdUpdate(
     n,
   );
 }
+
+/** The optimizer kernels by cache key, for compiling them ahead (see fused-kernels.ts). */
+export const ADAM_KERNELS: readonly [string, () => string][] = [['adamUpdate', () => ADAM]];
+export const SGD_KERNELS: readonly [string, () => string][] = (['plain', 'first', 'momentum'] as const).map(
+  (v) => [`sgdUpdate:${v}`, () => sgdSource(v)],
+);

@@ -202,3 +202,13 @@ export function gruCellGrad(
     m.units,
   );
 }
+
+/** The LSTM and GRU kernels by cache key, for compiling them ahead (see fused-kernels.ts). */
+export const LSTM_KERNELS: readonly [string, () => string][] = [
+  ['lstmCell', () => LSTM],
+  ['lstmCellGrad', () => LSTM_GRAD],
+];
+export const GRU_KERNELS: readonly [string, () => string][] = [
+  ['gruCell', () => GRU],
+  ['gruCellGrad', () => GRU_GRAD],
+];
