@@ -3,7 +3,9 @@
 // backend and TensorFlow.js's webgpu / wasm / cpu backends — one run, as ratios against ours.
 // Run: pnpm bench (in packages/kernels-webgpu). BENCH_SIZES, BENCH_NO_TFJS=1, BENCH_TFJS=webgpu,wasm
 // (which TF.js peers), BENCH_NO_CNN=1 trim it; BENCH_MATMUL_KERNEL=tiled|registers picks our matmul kernel; BENCH_COMPOSED=1 runs convolution
-// and pooling composed from gather + matmul (as before the window kernels). No thresholds: a measurement.
+// and pooling composed from gather + matmul (as before the window kernels); `pnpm bench --profile`
+// (or BENCH_PROFILE=1) adds a per-kernel device-time profile of the MLP and CNN steps from
+// timestamp queries, where the adapter has them. No thresholds: a measurement.
 import { cpus } from 'node:os';
 import {
   columnsOf,
@@ -62,12 +64,15 @@ async function main() {
     `kernels-webgpu bench · Node ${process.version} · ${cpus()[0]?.model} (${cpus().length} cores)`,
   );
   let gpu: GPU | null = null;
+  let webgpu: WebGPUBackend | null = null;
+  const profile = process.argv.includes('--profile') || Boolean(process.env.BENCH_PROFILE);
   const runners: Runner[] = [];
   const perStep = new Map<string, StepCounts>();
   try {
     const backend = await createNodeWebGPUBackend();
     registerBackend('webgpu', backend);
     gpu = backend.gpu;
+    webgpu = backend;
     if (process.env.BENCH_COMPOSED) {
       // the NDArray layer's im2col composition (gather + matmul + scatter-add) instead of the
       // window kernels: what this backend ran before it had them
@@ -97,6 +102,29 @@ async function main() {
     `(n×) = ${runners[0]!.name}'s throughput ÷ that row's. MLP = forward + backward + SGD step of 784-256-10` +
       ' at batch 128; CNN = the same for conv3×3(1→32) ReLU conv3×3(32→64) ReLU maxpool2 linear(9216→10) at batch 64.',
   );
+  if (profile && webgpu) {
+    for (const [what, run] of [
+      ['MLP', () => mlblocksRunner('webgpu', 'profile').mlp()],
+      ['CNN', () => mlblocksRunner('webgpu', 'profile').cnn()],
+    ] as const) {
+      if (what === 'CNN' && !plan.cnn) continue;
+      if (!webgpu.engine.startProfile()) {
+        console.log('profile: this adapter has no timestamp-query feature');
+        break;
+      }
+      const reads = webgpu.engine.counts.reads;
+      await run();
+      const steps = webgpu.engine.counts.reads - reads;
+      const kernels = await webgpu.engine.stopProfile();
+      const total = kernels.reduce((a, k) => a + k.ms, 0);
+      console.log(`\n${what} step, device time per kernel (${steps} steps, each dispatch in its own pass):`);
+      for (const k of kernels.slice(0, 12)) {
+        console.log(
+          `  ${k.kernel.padEnd(34)} ${(k.ms / steps).toFixed(3).padStart(8)} ms/step  ${((100 * k.ms) / total).toFixed(1).padStart(5)}%  ${(k.dispatches / steps).toFixed(1)} dispatches/step`,
+        );
+      }
+    }
+  }
   for (const [what, c] of perStep) {
     const round = (v: number) => (Number.isInteger(v) ? `${v}` : v.toFixed(1));
     console.log(

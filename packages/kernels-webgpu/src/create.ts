@@ -43,7 +43,11 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions): Promis
   }
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice();
+    // timestamps for engine.startProfile() where the adapter offers them
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query')
+      ? ['timestamp-query']
+      : [];
+    device = await adapter.requestDevice({ requiredFeatures });
   } catch (error) {
     throw new BackendError(
       'createWebGPUBackend',

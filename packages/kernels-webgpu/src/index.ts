@@ -6,6 +6,7 @@ export { type AutoSelectOptions, isSoftwareAdapter, useWebGPUIfAvailable } from 
 export { WebGPUBackend } from './backend.js';
 export { createWebGPUBackend, type WebGPUBackendOptions } from './create.js';
 export type { EngineCounts } from './engine/engine.js';
+export type { KernelTime } from './engine/profiler.js';
 export {
   CONV_TUNING,
   type ConvBlock,

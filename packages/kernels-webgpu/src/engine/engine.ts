@@ -1,5 +1,6 @@
 import { BackendError } from '@mlblocks/core-tensor';
 import { BufferPool } from './buffer-pool.js';
+import { type KernelTime, Profiler } from './profiler.js';
 import { CONV_TUNING, type ConvTuning } from './tuning.js';
 
 /** Threads per workgroup of the 1-D kernels. */
@@ -45,6 +46,7 @@ export class Engine {
    * and ended before a copy or a submit.
    */
   private pass: GPUComputePassEncoder | null = null;
+  private profiler: Profiler | null = null;
   private pending = 0;
   /** Buffers to destroy once the work recorded so far is submitted (dispatch metadata, evictions). */
   private retired: GPUBuffer[] = [];
@@ -140,6 +142,28 @@ export class Engine {
     return message;
   }
 
+  /**
+   * Starts a per-kernel profile from timestamp queries (see profiler.ts); false when the device
+   * lacks `timestamp-query`. Every dispatch then runs in a pass of its own until `stopProfile`.
+   */
+  startProfile(): boolean {
+    if (!this.device.features.has('timestamp-query')) return false;
+    this.flush();
+    this.profiler ??= new Profiler(this.device);
+    return true;
+  }
+
+  /** Ends the profile: each kernel's dispatches and device time since `startProfile`, longest first. */
+  async stopProfile(): Promise<KernelTime[]> {
+    const profiler = this.profiler;
+    if (!profiler) return [];
+    this.flush();
+    this.profiler = null;
+    const report = await profiler.report();
+    profiler.dispose();
+    return report;
+  }
+
   /** A fresh storage buffer (from the pool) of at least `bytes` bytes. */
   allocate(bytes: number): GPUBuffer {
     return this.pool.acquire(bytes);
@@ -177,6 +201,13 @@ export class Engine {
     const bindGroup = this.device.createBindGroup({ layout: kernel.pipeline.getBindGroupLayout(0), entries });
     const [x, y, z] = typeof grid === 'number' ? groups1d(grid) : grid;
     this.encoder ??= this.device.createCommandEncoder();
+    if (this.profiler) {
+      // a pass of its own, timestamped at its start and end
+      if (this.profiler.full) this.flush();
+      this.encoder ??= this.device.createCommandEncoder();
+      this.endPass();
+      this.pass = this.encoder.beginComputePass({ timestampWrites: this.profiler.next(kernel.name) });
+    }
     this.pass ??= this.encoder.beginComputePass();
     this.pass.setPipeline(kernel.pipeline);
     this.pass.setBindGroup(0, bindGroup);
@@ -196,7 +227,9 @@ export class Engine {
   flush(): void {
     this.endPass();
     if (this.encoder) {
+      const readTimes = this.profiler?.resolve(this.encoder);
       this.device.queue.submit([this.encoder.finish()]);
+      readTimes?.();
       this.counts.submits++;
       this.encoder = null;
       this.pending = 0;
@@ -235,6 +268,8 @@ export class Engine {
   dispose(): void {
     this.pool.trim();
     this.flush();
+    this.profiler?.dispose();
+    this.profiler = null;
   }
 }
 
