@@ -1,17 +1,10 @@
+import type { FusedKernel } from '@mlblocks/core-tensor';
 import { CROSS_ENTROPY_KERNELS } from './kernels/cross-entropy.js';
 import { ADAM_KERNELS, SGD_KERNELS } from './kernels/optimizer.js';
 import { GRU_KERNELS, LSTM_KERNELS } from './kernels/recurrent.js';
 
-/** Backend methods that are optional in the contract: without them the NDArray layer composes the op. */
-export type FusedMethod =
-  | 'softmaxCrossEntropy'
-  | 'softmaxCrossEntropyGrad'
-  | 'lstmCell'
-  | 'lstmCellGrad'
-  | 'gruCell'
-  | 'gruCellGrad'
-  | 'adamUpdate'
-  | 'sgdUpdate';
+/** The fused kernels this backend has (core-tensor's list, less the softmax kernels it counts as primitives). */
+export type FusedMethod = Exclude<FusedKernel, 'softmax' | 'logSoftmax'>;
 
 /** Fused methods and the WGSL kernels they dispatch: if one kernel fails, the methods go together. */
 export interface FusedGroup {

@@ -8,6 +8,15 @@ function grads(...ps: ReturnType<typeof param>[]): number[][] {
   return ps.map((p) => Array.from(p.grad!.dataSync()));
 }
 
+// two parameters with gradients [3, −4] and [−12]: 2-norm 13, 1-norm 19, max 12
+const make = () => {
+  const a = param([0, 0]);
+  const b = param([0]);
+  setGrad(a, [3, -4]);
+  setGrad(b, [-12]);
+  return [a, b];
+};
+
 describe('clipGradNorm', () => {
   it('returns the global 2-norm and scales all gradients by maxNorm / (norm + 1e-6)', () => {
     const a = param([0, 0]);
@@ -35,13 +44,6 @@ describe('clipGradNorm', () => {
   });
 
   it('other norms: 1, 3 and Infinity', () => {
-    const make = () => {
-      const a = param([0, 0]);
-      const b = param([0]);
-      setGrad(a, [3, -4]);
-      setGrad(b, [-12]);
-      return [a, b];
-    };
     expect(clipGradNorm(make(), 100, 1)).toBe(19);
     expect(clipGradNorm(make(), 100, 3)).toBeCloseTo((27 + 64 + 1728) ** (1 / 3), 12);
     const ps = make();
@@ -73,14 +75,6 @@ describe('clipGradNorm', () => {
 });
 
 describe('clipGradNormOnDevice', () => {
-  const make = () => {
-    const a = param([0, 0]);
-    const b = param([0]);
-    setGrad(a, [3, -4]);
-    setGrad(b, [-12]);
-    return [a, b];
-  };
-
   it('scales like clipGradNorm for every norm type, returning the norm as a 0-d array', () => {
     for (const [maxNorm, normType] of [
       [6.5, 2],
