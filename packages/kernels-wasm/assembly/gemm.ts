@@ -42,7 +42,8 @@ function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, pb: usize): void 
       }
       for (; k < kc; k++) {
         const row = dst + ((<usize>(k * NR)) << 2);
-        for (let j = 0; j < NR; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(cb + <usize>j * step + ((<usize>k) << 2)));
+        for (let j = 0; j < NR; j++)
+          store<f32>(row + ((<usize>j) << 2), load<f32>(cb + <usize>j * step + ((<usize>k) << 2)));
       }
     } else {
       for (let k = 0; k < kc; k++) {
@@ -58,8 +59,6 @@ function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, pb: usize): void 
 
 // Four columns of 4 values (column j at src + j·step) stored as 4 rows of a packed-B sliver, the
 // row for k at dst + k·NR·4 bytes: a 4×4 transpose in registers.
-// @ts-expect-error: decorator
-@inline
 function transpose4(src: usize, step: usize, dst: usize): void {
   const c0 = v128.load(src);
   const c1 = v128.load(src + step);

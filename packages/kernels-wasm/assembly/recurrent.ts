@@ -5,46 +5,32 @@
 import { exp4, tanh4 } from './vector-math';
 
 // Four floats at p, or one (broadcast) when lanes = 1; stores likewise.
-// @ts-expect-error: decorator
-@inline
 function ld(p: usize, lanes: i32): v128 {
   return lanes === 4 ? v128.load(p) : f32x4.splat(load<f32>(p));
 }
 
-// @ts-expect-error: decorator
-@inline
 function st(p: usize, v: v128, lanes: i32): void {
   if (lanes === 4) v128.store(p, v);
   else store<f32>(p, f32x4.extract_lane(v, 0));
 }
 
-// @ts-expect-error: decorator
-@inline
 function at(base: usize, i: i32): usize {
   return base + ((<usize>i) << 2);
 }
 
 // σ(x), and σ′(x)/σ(x) = σ(−x) = 1 / (1 + 1/e^−x): exact at both ends, where 1 − σ(x) would cancel.
-// @ts-expect-error: decorator
-@inline
 function sigmoid(x: v128): v128 {
   return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), exp4(f32x4.neg(x))));
 }
 
-// @ts-expect-error: decorator
-@inline
 function sigmoidOfMinus(x: v128): v128 {
   return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), exp4(x)));
 }
 
-// @ts-expect-error: decorator
-@inline
 function oneMinusSquare(t: v128): v128 {
   return f32x4.sub(f32x4.splat(1), f32x4.mul(t, t));
 }
 
-// @ts-expect-error: decorator
-@inline
 function lstmUnits(b: i32, k: i32, H: i32, gates: usize, c: usize, out: usize, lanes: i32): void {
   const g0 = b * 4 * H + k;
   const i = sigmoid(ld(at(gates, g0), lanes));
@@ -65,8 +51,6 @@ export function lstm_cell_f32(rows: i32, H: i32, gates: usize, c: usize, out: us
   }
 }
 
-// @ts-expect-error: decorator
-@inline
 function lstmGradUnits(
   b: i32,
   k: i32,
@@ -89,7 +73,10 @@ function lstmGradUnits(
   const o = sigmoid(xo);
   const tc = tanh4(ld(at(out, b * 2 * H + H + k), lanes));
   const dh = ld(at(dOut, b * 2 * H + k), lanes);
-  const dcNext = f32x4.add(ld(at(dOut, b * 2 * H + H + k), lanes), f32x4.mul(f32x4.mul(dh, o), oneMinusSquare(tc)));
+  const dcNext = f32x4.add(
+    ld(at(dOut, b * 2 * H + H + k), lanes),
+    f32x4.mul(f32x4.mul(dh, o), oneMinusSquare(tc)),
+  );
   const di = f32x4.mul(f32x4.mul(f32x4.mul(dcNext, g), i), sigmoidOfMinus(xi));
   const df = f32x4.mul(f32x4.mul(f32x4.mul(dcNext, ld(at(c, b * H + k), lanes)), f), sigmoidOfMinus(xf));
   st(at(dGates, g0), di, lanes);
@@ -117,8 +104,6 @@ export function lstm_cell_grad_f32(
   }
 }
 
-// @ts-expect-error: decorator
-@inline
 function gruUnits(b: i32, k: i32, H: i32, gi: usize, gh: usize, h: usize, out: usize, lanes: i32): void {
   const a = b * 3 * H + k;
   const r = sigmoid(f32x4.add(ld(at(gi, a), lanes), ld(at(gh, a), lanes)));
@@ -136,8 +121,6 @@ export function gru_cell_f32(rows: i32, H: i32, gi: usize, gh: usize, h: usize, 
   }
 }
 
-// @ts-expect-error: decorator
-@inline
 function gruGradUnits(
   b: i32,
   k: i32,

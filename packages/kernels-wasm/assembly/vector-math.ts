@@ -5,22 +5,20 @@
 // |x| = 0.625 (where 1 − 2/(e²ˣ + 1) would cancel) and through exp above. About 2 ulp of float32
 // (the CPU rounds float64 libm results once); NaN propagates, exp(−∞) = 0 and exp(+∞) = +∞.
 
-const LOG2E: f32 = 1.44269504088896341;
+const LOG2E: f32 = <f32>Math.LOG2E;
 const LN2_HI: f32 = 0.693359375;
-const LN2_LO: f32 = -2.12194440e-4;
+const LN2_LO: f32 = -2.1219444e-4;
 // below this exp is under the smallest normal float32: the result is 0
 const EXP_MIN: f32 = -87.33654;
 // above this 2ⁿ would leave the exponent range (exp(88.72…) is the float32 maximum): +∞
 const EXP_MAX: f32 = 88.0;
 
 /** e^x in each lane. */
-// @ts-expect-error: decorator
-@inline
 export function exp4(x: v128): v128 {
   const xc = f32x4.min(f32x4.max(x, f32x4.splat(EXP_MIN)), f32x4.splat(EXP_MAX));
   const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(LOG2E)));
   const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
-  let p = f32x4.splat(1.987569150e-4);
+  let p = f32x4.splat(1.98756915e-4);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
@@ -36,19 +34,18 @@ export function exp4(x: v128): v128 {
 }
 
 /** 1 / (1 + e^−x) in each lane. */
-// @ts-expect-error: decorator
-@inline
 export function sigmoid4(x: v128): v128 {
   return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), exp4(f32x4.neg(x))));
 }
 
 /** tanh x in each lane. */
-// @ts-expect-error: decorator
-@inline
 export function tanh4(x: v128): v128 {
   const a = f32x4.abs(x);
   // |x| ≥ 0.625: 1 − 2 / (e^2|x| + 1), the sign put back
-  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(exp4(f32x4.add(a, a)), f32x4.splat(1))));
+  const big = f32x4.sub(
+    f32x4.splat(1),
+    f32x4.div(f32x4.splat(2), f32x4.add(exp4(f32x4.add(a, a)), f32x4.splat(1))),
+  );
   const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
   // |x| < 0.625: x + x³·q(x²)
   const z = f32x4.mul(x, x);
@@ -62,8 +59,6 @@ export function tanh4(x: v128): v128 {
 }
 
 /** The same functions on one float32 (lane 0), so a row's tail rounds like its body. */
-// @ts-expect-error: decorator
-@inline
 export function exp1(x: f32): f32 {
   return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
 }
