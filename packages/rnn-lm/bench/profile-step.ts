@@ -9,9 +9,14 @@ registerBackend('wasm', await createWasmBackend({ threads: 1 }));
 setDefaultBackend('wasm');
 const g = new Generator(0);
 const words = Array.from({ length: 9998 }, (_, i) => `w${i}`);
-const text = Array.from({ length: 40_000 }, (_, i) => (i < words.length ? words[i] : words[g.nextInt(0, words.length)])).join(' ');
+const text = Array.from({ length: 40_000 }, (_, i) =>
+  i < words.length ? words[i] : words[g.nextInt(0, words.length)],
+).join(' ');
 const corpus = wordCorpus([`${text}.`], { minCount: 1, every: 1_000_000 });
-const model = createModel(lmConfig({ model: 'lstm', vocabSize: corpus.vocab.size, embeddingDim: 128, hiddenSize: 256, numLayers: 1 }), { seed: 0 });
+const model = createModel(
+  lmConfig({ model: 'lstm', vocabSize: corpus.vocab.size, embeddingDim: 128, hiddenSize: 256, numLayers: 1 }),
+  { seed: 0 },
+);
 const trainer = new LMTrainer(model, corpus, { batchSize: 20, bptt: 35, lr: 0.1, clip: 0.25 });
 trainer.step();
 const t0 = performance.now();
