@@ -8,6 +8,10 @@ export const WORKGROUP = 64;
 const MAX_GROUPS = 65535;
 /** Dispatches encoded before the batch is submitted without waiting for a readback. */
 const MAX_PENDING = 256;
+// bytes of metadata one submit holds (256 dispatches at the usual 256-byte offset alignment)
+const ARENA_BYTES = 64 * 1024;
+// bind groups kept for reuse (a step of an LSTM LM makes about 700)
+const BIND_GROUP_CACHE = 4096;
 
 const STORAGE = 0x0080; // GPUBufferUsage.STORAGE, spelled out: the constant is a global we must not read at import
 const COPY_SRC = 0x0004;
@@ -47,6 +51,13 @@ export class Engine {
    */
   private pass: GPUComputePassEncoder | null = null;
   private profiler: Profiler | null = null;
+  private arena: { buffer: GPUBuffer; host: Int32Array; used: number } | null = null;
+  private readonly arenaHost = new Int32Array(ARENA_BYTES / 4);
+  private readonly freeArenas: GPUBuffer[] = [];
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private lastBufferId = 0;
+  private readonly metaAlign: number;
   private pending = 0;
   /** Buffers to destroy once the work recorded so far is submitted (dispatch metadata, evictions). */
   private retired: GPUBuffer[] = [];
@@ -77,6 +88,7 @@ export class Engine {
   readonly counts: EngineCounts = { dispatches: 0, submits: 0, reads: 0 };
 
   constructor(readonly device: GPUDevice) {
+    this.metaAlign = device.limits.minStorageBufferOffsetAlignment;
     this.pool = new BufferPool(device, STORAGE | COPY_SRC | COPY_DST, (b) => this.retired.push(b));
     device.addEventListener('uncapturederror', (event) => {
       this.failure ??= (event as GPUUncapturedErrorEvent).error.message;
@@ -189,22 +201,12 @@ export class Engine {
     grid: number | [number, number, number],
   ): void {
     this.check(kernel.name);
-    const metaBuffer = this.device.createBuffer({
-      size: Math.max(16, meta.byteLength),
-      usage: STORAGE,
-      mappedAtCreation: true,
-    });
-    new Int32Array(metaBuffer.getMappedRange()).set(meta);
-    metaBuffer.unmap();
-    this.retired.push(metaBuffer);
-    const entries = [metaBuffer, ...buffers].map((buffer, binding) => ({ binding, resource: { buffer } }));
-    const bindGroup = this.device.createBindGroup({ layout: kernel.pipeline.getBindGroupLayout(0), entries });
+    if (this.profiler?.full) this.flush(); // before the metadata slot: a flush retires its arena
+    const bindGroup = this.bindGroup(kernel, this.metaSlot(meta), buffers);
     const [x, y, z] = typeof grid === 'number' ? groups1d(grid) : grid;
     this.encoder ??= this.device.createCommandEncoder();
     if (this.profiler) {
       // a pass of its own, timestamped at its start and end
-      if (this.profiler.full) this.flush();
-      this.encoder ??= this.device.createCommandEncoder();
       this.endPass();
       this.pass = this.encoder.beginComputePass({ timestampWrites: this.profiler.next(kernel.name) });
     }
@@ -214,6 +216,68 @@ export class Engine {
     this.pass.dispatchWorkgroups(x, y, z);
     this.counts.dispatches++;
     if (++this.pending >= MAX_PENDING) this.flush();
+  }
+
+  /**
+   * Where a dispatch's metadata goes: a slot of this submit's arena — one buffer per submit,
+   * filled on the host and written with one `writeBuffer` before the submit — instead of a mapped
+   * buffer per dispatch. A submit whose arena is full is flushed first.
+   */
+  private metaSlot(meta: Int32Array): GPUBufferBinding {
+    const size = Math.max(16, meta.byteLength);
+    if (size > ARENA_BYTES) {
+      const own = this.device.createBuffer({ size, usage: STORAGE, mappedAtCreation: true });
+      new Int32Array(own.getMappedRange()).set(meta);
+      own.unmap();
+      this.retired.push(own);
+      return { buffer: own };
+    }
+    if (this.arena && this.arena.used + size > ARENA_BYTES) this.flush();
+    this.arena ??= {
+      buffer:
+        this.freeArenas.pop() ?? this.device.createBuffer({ size: ARENA_BYTES, usage: STORAGE | COPY_DST }),
+      host: this.arenaHost,
+      used: 0,
+    };
+    const offset = this.arena.used;
+    this.arena.host.set(meta, offset / 4);
+    this.arena.used = Math.ceil((offset + size) / this.metaAlign) * this.metaAlign;
+    return { buffer: this.arena.buffer, offset, size };
+  }
+
+  /**
+   * The bind group of a dispatch, from a cache keyed by the kernel, the metadata slot and the
+   * buffers' identities: a training step repeats the same dispatches on the same pooled buffers and
+   * arena slots, so from its second step on most bind groups are found instead of created.
+   */
+  private bindGroup(kernel: Kernel, meta: GPUBufferBinding, buffers: GPUBuffer[]): GPUBindGroup {
+    const key = `${kernel.name}|${this.idOf(meta.buffer)}@${meta.offset ?? 0}+${meta.size ?? 0}|${buffers.map((b) => this.idOf(b)).join(',')}`;
+    const cached = this.bindGroups.get(key);
+    if (cached) {
+      // most recently used last: the oldest entries are the ones evicted
+      this.bindGroups.delete(key);
+      this.bindGroups.set(key, cached);
+      return cached;
+    }
+    const group = this.device.createBindGroup({
+      layout: kernel.pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: meta },
+        ...buffers.map((buffer, i) => ({ binding: i + 1, resource: { buffer } })),
+      ],
+    });
+    this.bindGroups.set(key, group);
+    if (this.bindGroups.size > BIND_GROUP_CACHE) this.bindGroups.delete(this.bindGroups.keys().next().value!);
+    return group;
+  }
+
+  private idOf(buffer: GPUBuffer): number {
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) {
+      id = ++this.lastBufferId;
+      this.bufferIds.set(buffer, id);
+    }
+    return id;
   }
 
   /** Copies `bytes` between buffers in stream order. */
@@ -226,10 +290,23 @@ export class Engine {
   /** Submits everything recorded so far. */
   flush(): void {
     this.endPass();
+    let arena: GPUBuffer | null = null;
+    if (this.arena) {
+      // the metadata of every dispatch below, in one write ordered before the submit
+      const { buffer, host, used } = this.arena;
+      this.device.queue.writeBuffer(buffer, 0, host.buffer, 0, used);
+      this.arena = null;
+      arena = buffer;
+    }
     if (this.encoder) {
       const readTimes = this.profiler?.resolve(this.encoder);
       this.device.queue.submit([this.encoder.finish()]);
       readTimes?.();
+      if (arena) {
+        const reusable = arena;
+        // reused once the device is done with this submit
+        void this.device.queue.onSubmittedWorkDone().then(() => this.freeArenas.push(reusable));
+      }
       this.counts.submits++;
       this.encoder = null;
       this.pending = 0;
@@ -270,6 +347,8 @@ export class Engine {
     this.flush();
     this.profiler?.dispose();
     this.profiler = null;
+    this.bindGroups.clear();
+    for (const b of this.freeArenas.splice(0)) b.destroy();
   }
 }
 
