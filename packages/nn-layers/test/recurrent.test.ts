@@ -467,11 +467,12 @@ describe('recurrent layers', () => {
       () => new RNN(3, 4, { nonlinearity: 'relu', generator: new Generator(5) }),
       () => new LSTM(3, 4, { bias: false, batchFirst: true, generator: new Generator(5) }),
     ];
-    for (const build of make) {
-      const x = rn(5, 2, 3);
+    // 5 steps, and a single step (the sequence op's edge: the first state is the only one read)
+    for (const [build, steps] of make.flatMap((b) => [5, 1].map((t) => [b, t] as const))) {
       const probe = build();
+      const x = probe.batchFirst ? rn(2, steps, 3) : rn(steps, 2, 3);
       const initial = probe.cells[0]!.stateNames.map((_, i) =>
-        rn(probe.numLayers * probe.numDirections, probe.batchFirst ? 5 : 2, 4).mul(0.5 + i),
+        rn(probe.numLayers * probe.numDirections, 2, 4).mul(0.5 + i),
       );
       const run = (fused: boolean) => {
         const layer = build();

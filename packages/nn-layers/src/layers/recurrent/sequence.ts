@@ -156,14 +156,11 @@ function backward(
     }
   }
   const dGhAll = stack(dGh, 0).reshape(T * B, -1);
-  // the states the steps read, in time order: [T·B, H]
-  const hs = stack(
-    steps
-      .map((t, i) => [t, hPrev(i)] as const)
-      .sort(([a], [b]) => a - b)
-      .map(([, h]) => h),
-    0,
-  ).reshape(T * B, H);
+  // the states the steps read, in time order, [T·B, H]: h0 then the outputs of steps 0…T−2, or
+  // (reading backwards) the outputs of steps 1…T−1 then h0 — two copies, not T
+  const h0 = s0[0]!.unsqueeze(0);
+  const outs = reverse ? y.slice([1, T], null, [0, H]) : y.slice([0, T - 1], null, [0, H]);
+  const hs = (T === 1 ? h0 : concat(reverse ? [outs, h0] : [h0, outs], 0)).reshape(T * B, H);
   return {
     dGi: cell === 'gru' ? stack(dGi, 0) : dGhAll.reshape(T, B, -1),
     dState: cell === 'lstm' ? [dh, dc!] : [dh],
