@@ -1,4 +1,5 @@
-// The fused kernels on WebGPU and the unfused path beside them: the fused optimizer steps against
+// The fused kernels on WebGPU and the unfused path beside them (parity.test.ts runs the NDArray
+// compositions with fusion off too): the fused optimizer steps against
 // the CPU's composition, then — with core-tensor's fusion switched off, so cross-entropy, softmax,
 // the recurrent cells and the optimizer steps run as compositions of primitives (the path a
 // backend without those kernels takes) — the same parity checks again.

@@ -11,9 +11,19 @@
 import {
   type ConformanceOptions,
   describeConformance,
+  expectCompositionsMatchCpu,
   expectMatchesCpu,
 } from '@mlblocks/backend-conformance';
-import { BackendError, Generator, memory, type NDArray, randn, tidy } from '@mlblocks/core-tensor';
+import {
+  BackendError,
+  fusionEnabled,
+  Generator,
+  memory,
+  type NDArray,
+  randn,
+  setFusion,
+  tidy,
+} from '@mlblocks/core-tensor';
 import { convTuningFor } from '@mlblocks/kernels-webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpu, noAdapter } from './adapter.js';
@@ -44,6 +54,20 @@ const WEBGPU: ConformanceOptions = {
 
 describe.skipIf(noAdapter)(`WebGPU (${gpu?.adapterDescription})`, () => {
   describeConformance('webgpu', WEBGPU);
+
+  describe('with fusion off: the NDArray compositions through primitives (no fused kernel)', () => {
+    let previous = true;
+    beforeAll(() => {
+      previous = setFusion(false);
+    });
+    afterAll(() => {
+      setFusion(previous);
+    });
+    it('NDArray compositions', async () => {
+      expect(fusionEnabled()).toBe(false);
+      await expectCompositionsMatchCpu('webgpu', WEBGPU);
+    });
+  });
 
   describe('with the workgroup-tiled matmul kernel', () => {
     let previous: 'registers' | 'tiled' = 'registers';

@@ -8,6 +8,6 @@ export type { Family } from './cases/case.js';
 export { FAMILIES } from './cases/case.js';
 export { expectOptimizerStepsMatchCpu } from './optimizer-steps.js';
 export { expectMatchesCpu } from './parity.js';
-export { type ConformanceOptions, describeConformance } from './suite.js';
+export { type ConformanceOptions, describeConformance, expectCompositionsMatchCpu } from './suite.js';
 export { DEFAULT_TOLERANCES, type ToleranceClass } from './tolerances.js';
 export { expectCpuLossAndGradients, expectFlatTraining } from './training.js';

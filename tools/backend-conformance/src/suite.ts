@@ -150,19 +150,7 @@ export function describeConformance(name: string, options: ConformanceOptions = 
     }
     if (options.families) return; // a rerun of some families: the rest was checked already
     it('NDArray compositions', async () => {
-      for (const c of compositions(SEED)) {
-        if (c.inputs.some((x) => skippedDTypes.has(x.dtype))) continue;
-        const want = c.f(...c.inputs);
-        const got = c.f(...c.inputs.map((x) => x.to(name)));
-        const problem = compare(
-          { dtype: want.dtype, data: want.dataSync() },
-          { dtype: got.dtype, data: await got.data() },
-          tolerances[c.tolerance],
-          name,
-        );
-        expect(problem, c.name).toBeNull();
-        expect(got.shape, c.name).toEqual(want.shape);
-      }
+      await expectCompositionsMatchCpu(name, options);
     });
     for (const [dtype, reason] of Object.entries(skip.dtypes ?? {}) as [DType, string][]) {
       it(`refuses ${dtype} with a typed error (${reason})`, () => {
@@ -172,6 +160,33 @@ export function describeConformance(name: string, options: ConformanceOptions = 
     if (skip.nonFinite) it.skip(`NaN and ±∞ inputs: ${skip.nonFinite}`, () => {});
     for (const { match, reason } of skip.cases ?? []) it.skip(`cases matching ${match}: ${reason}`, () => {});
   });
+}
+
+/**
+ * The NDArray layer's compositions on backend `name` (means, softmax, logsumexp, cross-entropy,
+ * one-hot, products of views, …) equal the CPU's — the part of the conformance suite that runs
+ * through core-tensor's op layer, and so through its fused kernels or, after `setFusion(false)`,
+ * their compositions of primitives.
+ */
+export async function expectCompositionsMatchCpu(
+  name: string,
+  options: ConformanceOptions = {},
+): Promise<void> {
+  const tolerances = { ...DEFAULT_TOLERANCES, ...options.tolerances };
+  const skippedDTypes = new Set(Object.keys(options.skip?.dtypes ?? {}) as DType[]);
+  for (const c of compositions(SEED)) {
+    if (c.inputs.some((x) => skippedDTypes.has(x.dtype))) continue;
+    const want = c.f(...c.inputs);
+    const got = c.f(...c.inputs.map((x) => x.to(name)));
+    const problem = compare(
+      { dtype: want.dtype, data: want.dataSync() },
+      { dtype: got.dtype, data: await got.data() },
+      tolerances[c.tolerance],
+      name,
+    );
+    expect(problem, c.name).toBeNull();
+    expect(got.shape, c.name).toEqual(want.shape);
+  }
 }
 
 interface Result {
