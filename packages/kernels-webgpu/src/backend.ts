@@ -44,6 +44,7 @@ export class WebGPUBackend implements Backend {
   readonly engine: Engine;
   private liveBuffers = 0;
   private liveBytes = 0;
+  private peakBytes = 0;
 
   constructor(
     readonly name: string,
@@ -92,6 +93,28 @@ export class WebGPUBackend implements Backend {
 
   memory(): BackendMemory {
     return { buffers: this.liveBuffers, bytes: this.liveBytes };
+  }
+
+  /**
+   * Live bytes now, the most live at once since creation or the last `resetPeak()`, and the
+   * bytes of freed buffers the pool keeps for reuse (device memory that is not live).
+   *
+   * @example
+   * gpu.resetPeak();
+   * for (let i = 0; i < 100; i++) await trainer.stepAsync();
+   * console.log(gpu.memoryStats()); // { liveBytes, peakBytes, pooledBytes }
+   */
+  memoryStats(): { liveBytes: number; peakBytes: number; pooledBytes: number } {
+    return {
+      liveBytes: this.liveBytes,
+      peakBytes: this.peakBytes,
+      pooledBytes: this.engine.pool.pooledBytes,
+    };
+  }
+
+  /** Starts a new peak from the bytes live now (see `memoryStats`). */
+  resetPeak(): void {
+    this.peakBytes = this.liveBytes;
   }
 
   // ── primitives ──────────────────────────────────────────────────────────────────────────
@@ -365,6 +388,7 @@ export class WebGPUBackend implements Backend {
   private track(dtype: DType, size: number, buffer: GPUBuffer): GpuStorage {
     this.liveBuffers++;
     this.liveBytes += size * GPU_ELEMENT_BYTES;
+    this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
     return new GpuStorage(this, dtype, size, buffer);
   }
 }

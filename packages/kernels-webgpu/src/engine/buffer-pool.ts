@@ -9,7 +9,12 @@ export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   /** Every pooled buffer, in the order it was released (a Set iterates in insertion order). */
   private readonly byAge = new Set<GPUBuffer>();
-  private pooledBytes = 0;
+  private pooled = 0;
+
+  /** Bytes of the buffers waiting in the pool for reuse. */
+  get pooledBytes(): number {
+    return this.pooled;
+  }
 
   constructor(
     private readonly device: GPUDevice,
@@ -24,7 +29,7 @@ export class BufferPool {
     const reused = this.free.get(size)?.pop();
     if (reused) {
       this.byAge.delete(reused);
-      this.pooledBytes -= size;
+      this.pooled -= size;
       return reused;
     }
     return this.device.createBuffer({ size, usage: this.usage });
@@ -36,7 +41,7 @@ export class BufferPool {
       return;
     }
     for (const old of this.byAge) {
-      if (this.pooledBytes + buffer.size <= this.maxPooledBytes) break;
+      if (this.pooled + buffer.size <= this.maxPooledBytes) break;
       this.take(old);
       this.retire(old);
     }
@@ -44,7 +49,7 @@ export class BufferPool {
     list.push(buffer);
     this.free.set(buffer.size, list);
     this.byAge.add(buffer);
-    this.pooledBytes += buffer.size;
+    this.pooled += buffer.size;
   }
 
   /** Lets every pooled buffer go (through `retire`). */
@@ -52,13 +57,13 @@ export class BufferPool {
     for (const b of this.byAge) this.retire(b);
     this.free.clear();
     this.byAge.clear();
-    this.pooledBytes = 0;
+    this.pooled = 0;
   }
 
   private take(buffer: GPUBuffer): void {
     const list = this.free.get(buffer.size)!;
     list.splice(list.indexOf(buffer), 1);
     this.byAge.delete(buffer);
-    this.pooledBytes -= buffer.size;
+    this.pooled -= buffer.size;
   }
 }
