@@ -34,6 +34,16 @@ import { gruCell, gruCellGrad, lstmCell, lstmCellGrad } from './kernels/recurren
 import { reduceRows, softmaxRows } from './kernels/reduce.js';
 import { bufferOf, GpuStorage } from './storage.js';
 
+/** What `WebGPUBackend.memoryStats()` reports, in bytes. */
+export interface MemoryStats {
+  /** Held by live storages now (as `memory().bytes`). */
+  liveBytes: number;
+  /** The most held by live storages at once since the backend was created or `resetPeak()`. */
+  peakBytes: number;
+  /** Held by freed buffers the pool keeps for reuse: device memory, but not live. */
+  pooledBytes: number;
+}
+
 /**
  * The WGSL backend: every primitive of core-tensor's `Backend` contract as a compute shader.
  * Work is recorded, not waited for: ops return at once, and only `read` (behind `await a.data()`)
@@ -104,7 +114,7 @@ export class WebGPUBackend implements Backend {
    * for (let i = 0; i < 100; i++) await trainer.stepAsync();
    * console.log(gpu.memoryStats()); // { liveBytes, peakBytes, pooledBytes }
    */
-  memoryStats(): { liveBytes: number; peakBytes: number; pooledBytes: number } {
+  memoryStats(): MemoryStats {
     return {
       liveBytes: this.liveBytes,
       peakBytes: this.peakBytes,

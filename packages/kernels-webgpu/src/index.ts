@@ -3,7 +3,7 @@
  * browsers and Node; Node's Dawn loader lives in `@mlblocks/kernels-webgpu/node`.
  */
 export { type AutoSelectOptions, isSoftwareAdapter, useWebGPUIfAvailable } from './adapter.js';
-export { WebGPUBackend } from './backend.js';
+export { type MemoryStats, WebGPUBackend } from './backend.js';
 export { createWebGPUBackend, type WebGPUBackendOptions } from './create.js';
 export type { EngineCounts } from './engine/engine.js';
 export type { KernelTime } from './engine/profiler.js';
