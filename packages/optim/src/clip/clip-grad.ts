@@ -29,6 +29,12 @@ function checkNorm(op: string, maxNorm: number, normType: number): void {
   }
 }
 
+// One gradient's share of the global p-norm, as a 0-d array: Σ|g|ᵖ, or max |g| for p = Infinity.
+function normPart(g: NDArray, normType: number): NDArray {
+  if (normType === Number.POSITIVE_INFINITY) return g.abs().max();
+  return normType === 2 ? g.square().sum() : normType === 1 ? g.abs().sum() : g.abs().pow(normType).sum();
+}
+
 /**
  * Rescales the gradients of `params` so that their global norm — the p-norm of all gradient
  * elements together, as if concatenated — is at most `maxNorm`, and returns that norm before
@@ -59,16 +65,10 @@ export function clipGradNorm(
   if (withGrad.length === 0) return 0;
   const total = noGrad(() =>
     tidy(() => {
-      if (normType === Number.POSITIVE_INFINITY) {
-        return Math.max(...withGrad.map((p) => p.grad!.array.abs().max().item()));
-      }
+      const parts = withGrad.map((p) => normPart(p.grad!.array, normType).item());
+      if (normType === Number.POSITIVE_INFINITY) return Math.max(...parts);
       let sum = 0;
-      for (const p of withGrad) {
-        const g = p.grad!.array;
-        const part =
-          normType === 2 ? g.square().sum() : normType === 1 ? g.abs().sum() : g.abs().pow(normType).sum();
-        sum += part.item();
-      }
+      for (const part of parts) sum += part;
       return normType === 1 ? sum : normType === 2 ? Math.sqrt(sum) : sum ** (1 / normType);
     }),
   );
@@ -113,15 +113,7 @@ export function clipGradNormOnDevice(
     throw new ValueError('clipGradNormOnDevice', 'none of the parameters has a gradient');
   return noGrad(() =>
     tidy(() => {
-      const parts = withGrad.map((p) => {
-        const g = p.grad!.array;
-        if (normType === Number.POSITIVE_INFINITY) return g.abs().max();
-        return normType === 2
-          ? g.square().sum()
-          : normType === 1
-            ? g.abs().sum()
-            : g.abs().pow(normType).sum();
-      });
+      const parts = withGrad.map((p) => normPart(p.grad!.array, normType));
       let total = parts[0]!;
       for (const part of parts.slice(1))
         total = normType === Number.POSITIVE_INFINITY ? total.maximum(part) : total.add(part);
