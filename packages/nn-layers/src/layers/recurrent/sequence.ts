@@ -47,24 +47,18 @@ export function recurrentSequence(
       backward: (dY, [giS, yS, wS, ...more], needed) => {
         const s0S = more.slice(0, parts);
         const perStep = more[parts]!;
-        const grads = backward(
-          cell,
-          dY,
-          giS!,
-          yS!,
-          wS!,
-          s0S as NDArray[],
-          perStep,
-          reverse,
-          needed[parts + 1]!,
-        );
+        const grads = backward(cell, dY, giS!, yS!, wS!, s0S as NDArray[], perStep, reverse, {
+          weight: needed[parts + 1]!,
+          bias: biasHh !== null && needed[parts + 2]!,
+        });
         return [grads.dGi, ...grads.dState, grads.dW, ...(biasHh ? [grads.db] : [])];
       },
     };
   });
 }
 
-const H_OF = (cell: SequenceCell, y: NDArray) => (cell === 'lstm' ? y.shape[2]! / 2 : y.shape[2]!);
+// H from Y: [T, B, 2H] for the LSTM ([h | c]), [T, B, H] otherwise.
+const hiddenOf = (cell: SequenceCell, y: NDArray) => (cell === 'lstm' ? y.shape[2]! / 2 : y.shape[2]!);
 
 // Time steps in the order they are computed.
 function order(T: number, reverse: boolean): number[] {
@@ -120,11 +114,11 @@ function backward(
   s0: NDArray[],
   perStep: NDArray,
   reverse: boolean,
-  needW: boolean,
-): { dGi: NDArray; dState: NDArray[]; dW: NDArray | null; db: NDArray } {
+  need: { weight: boolean; bias: boolean },
+): { dGi: NDArray; dState: NDArray[]; dW: NDArray | null; db: NDArray | null } {
   const T = gi.shape[0]!;
   const B = gi.shape[1]!;
-  const H = H_OF(cell, y);
+  const H = hiddenOf(cell, y);
   const steps = order(T, reverse);
   // the state step i (in computing order) started from: what the step before it output, or s0
   const before = (i: number) => y.slice(steps[i - 1]!);
@@ -156,15 +150,20 @@ function backward(
     }
   }
   const dGhAll = stack(dGh, 0).reshape(T * B, -1);
-  // the states the steps read, in time order, [T·B, H]: h0 then the outputs of steps 0…T−2, or
-  // (reading backwards) the outputs of steps 1…T−1 then h0 — two copies, not T
-  const h0 = s0[0]!.unsqueeze(0);
-  const outs = reverse ? y.slice([1, T], null, [0, H]) : y.slice([0, T - 1], null, [0, H]);
-  const hs = (T === 1 ? h0 : concat(reverse ? [outs, h0] : [h0, outs], 0)).reshape(T * B, H);
   return {
     dGi: cell === 'gru' ? stack(dGi, 0) : dGhAll.reshape(T, B, -1),
     dState: cell === 'lstm' ? [dh, dc!] : [dh],
-    dW: needW ? dGhAll.transpose().matmul(hs) : null,
-    db: dGhAll.sum(0),
+    dW: need.weight ? dGhAll.transpose().matmul(statesRead(y, s0[0]!, H, reverse)) : null,
+    db: need.bias ? dGhAll.sum(0) : null,
   };
+}
+
+// The states the steps read, in time order, [T·B, H]: h0 then the outputs of steps 0…T−2, or
+// (reading backwards) the outputs of steps 1…T−1 then h0 — two copies, not T.
+function statesRead(y: NDArray, h0: NDArray, H: number, reverse: boolean): NDArray {
+  const [T, B] = [y.shape[0]!, y.shape[1]!];
+  const first = h0.unsqueeze(0);
+  if (T === 1) return first.reshape(B, H);
+  const outs = reverse ? y.slice([1, T], null, [0, H]) : y.slice([0, T - 1], null, [0, H]);
+  return concat(reverse ? [outs, first] : [first, outs], 0).reshape(T * B, H);
 }
