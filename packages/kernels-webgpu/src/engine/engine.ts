@@ -51,7 +51,8 @@ export class Engine {
    */
   private pass: GPUComputePassEncoder | null = null;
   private profiler: Profiler | null = null;
-  private arena: { buffer: GPUBuffer; host: Int32Array; used: number } | null = null;
+  // this submit's metadata buffer and the bytes used of it (filled in arenaHost first)
+  private arena: { buffer: GPUBuffer; used: number } | null = null;
   private readonly arenaHost = new Int32Array(ARENA_BYTES / 4);
   private readonly freeArenas: GPUBuffer[] = [];
   private readonly bindGroups = new Map<string, GPUBindGroup>();
@@ -236,11 +237,10 @@ export class Engine {
     this.arena ??= {
       buffer:
         this.freeArenas.pop() ?? this.device.createBuffer({ size: ARENA_BYTES, usage: STORAGE | COPY_DST }),
-      host: this.arenaHost,
       used: 0,
     };
     const offset = this.arena.used;
-    this.arena.host.set(meta, offset / 4);
+    this.arenaHost.set(meta, offset / 4);
     this.arena.used = Math.ceil((offset + size) / this.metaAlign) * this.metaAlign;
     return { buffer: this.arena.buffer, offset, size };
   }
@@ -290,27 +290,20 @@ export class Engine {
   /** Submits everything recorded so far. */
   flush(): void {
     this.endPass();
-    let arena: GPUBuffer | null = null;
-    if (this.arena) {
-      // the metadata of every dispatch below, in one write ordered before the submit
-      const { buffer, host, used } = this.arena;
-      this.device.queue.writeBuffer(buffer, 0, host.buffer, 0, used);
-      this.arena = null;
-      arena = buffer;
-    }
+    const arena = this.arena;
+    this.arena = null;
+    // the metadata of every dispatch below, in one write ordered before the submit
+    if (arena) this.device.queue.writeBuffer(arena.buffer, 0, this.arenaHost.buffer, 0, arena.used);
     if (this.encoder) {
       const readTimes = this.profiler?.resolve(this.encoder);
       this.device.queue.submit([this.encoder.finish()]);
       readTimes?.();
-      if (arena) {
-        const reusable = arena;
-        // reused once the device is done with this submit
-        void this.device.queue.onSubmittedWorkDone().then(() => this.freeArenas.push(reusable));
-      }
       this.counts.submits++;
       this.encoder = null;
       this.pending = 0;
     }
+    // the arena is reused once the device is done with this submit
+    if (arena) void this.device.queue.onSubmittedWorkDone().then(() => this.freeArenas.push(arena.buffer));
     const done = this.retired;
     this.retired = [];
     for (const b of done) b.destroy(); // destroy() waits for submitted work that uses the buffer
