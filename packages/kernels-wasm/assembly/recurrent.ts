@@ -2,7 +2,7 @@
 // one pass per row, four hidden units at a time (vector-math.ts; a row's tail goes through the
 // same functions one lane at a time, so every unit rounds alike), gates recomputed from the
 // pre-activations in the backward pass.
-import { exp4, tanh4 } from './vector-math';
+import { sigmoid4, tanh4 } from './vector-math';
 
 // Four floats at p, or one (broadcast) when lanes = 1; stores likewise.
 function ld(p: usize, lanes: i32): v128 {
@@ -18,13 +18,9 @@ function at(base: usize, i: i32): usize {
   return base + ((<usize>i) << 2);
 }
 
-// σ(x), and σ′(x)/σ(x) = σ(−x) = 1 / (1 + 1/e^−x): exact at both ends, where 1 − σ(x) would cancel.
-function sigmoid(x: v128): v128 {
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), exp4(f32x4.neg(x))));
-}
-
+// σ′(x)/σ(x) = 1 − σ(x), computed as σ(−x): exact at both ends, where 1 − σ(x) would cancel.
 function sigmoidOfMinus(x: v128): v128 {
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), exp4(x)));
+  return sigmoid4(f32x4.neg(x));
 }
 
 function oneMinusSquare(t: v128): v128 {
@@ -33,10 +29,10 @@ function oneMinusSquare(t: v128): v128 {
 
 function lstmUnits(b: i32, k: i32, H: i32, gates: usize, c: usize, out: usize, lanes: i32): void {
   const g0 = b * 4 * H + k;
-  const i = sigmoid(ld(at(gates, g0), lanes));
-  const f = sigmoid(ld(at(gates, g0 + H), lanes));
+  const i = sigmoid4(ld(at(gates, g0), lanes));
+  const f = sigmoid4(ld(at(gates, g0 + H), lanes));
   const g = tanh4(ld(at(gates, g0 + 2 * H), lanes));
-  const o = sigmoid(ld(at(gates, g0 + 3 * H), lanes));
+  const o = sigmoid4(ld(at(gates, g0 + 3 * H), lanes));
   const cNext = f32x4.add(f32x4.mul(f, ld(at(c, b * H + k), lanes)), f32x4.mul(i, g));
   st(at(out, b * 2 * H + H + k), cNext, lanes);
   st(at(out, b * 2 * H + k), f32x4.mul(o, tanh4(cNext)), lanes);
@@ -67,10 +63,10 @@ function lstmGradUnits(
   const xi = ld(at(gates, g0), lanes);
   const xf = ld(at(gates, g0 + H), lanes);
   const xo = ld(at(gates, g0 + 3 * H), lanes);
-  const i = sigmoid(xi);
-  const f = sigmoid(xf);
+  const i = sigmoid4(xi);
+  const f = sigmoid4(xf);
   const g = tanh4(ld(at(gates, g0 + 2 * H), lanes));
-  const o = sigmoid(xo);
+  const o = sigmoid4(xo);
   const tc = tanh4(ld(at(out, b * 2 * H + H + k), lanes));
   const dh = ld(at(dOut, b * 2 * H + k), lanes);
   const dcNext = f32x4.add(
@@ -106,8 +102,8 @@ export function lstm_cell_grad_f32(
 
 function gruUnits(b: i32, k: i32, H: i32, gi: usize, gh: usize, h: usize, out: usize, lanes: i32): void {
   const a = b * 3 * H + k;
-  const r = sigmoid(f32x4.add(ld(at(gi, a), lanes), ld(at(gh, a), lanes)));
-  const z = sigmoid(f32x4.add(ld(at(gi, a + H), lanes), ld(at(gh, a + H), lanes)));
+  const r = sigmoid4(f32x4.add(ld(at(gi, a), lanes), ld(at(gh, a), lanes)));
+  const z = sigmoid4(f32x4.add(ld(at(gi, a + H), lanes), ld(at(gh, a + H), lanes)));
   const n = tanh4(f32x4.add(ld(at(gi, a + 2 * H), lanes), f32x4.mul(r, ld(at(gh, a + 2 * H), lanes))));
   st(at(out, b * H + k), f32x4.add(n, f32x4.mul(z, f32x4.sub(ld(at(h, b * H + k), lanes), n))), lanes);
 }
@@ -137,8 +133,8 @@ function gruGradUnits(
   const a = b * 3 * H + k;
   const xr = f32x4.add(ld(at(gi, a), lanes), ld(at(gh, a), lanes));
   const xz = f32x4.add(ld(at(gi, a + H), lanes), ld(at(gh, a + H), lanes));
-  const r = sigmoid(xr);
-  const z = sigmoid(xz);
+  const r = sigmoid4(xr);
+  const z = sigmoid4(xz);
   const nh = ld(at(gh, a + 2 * H), lanes);
   const n = tanh4(f32x4.add(ld(at(gi, a + 2 * H), lanes), f32x4.mul(r, nh)));
   const g = ld(at(dOut, b * H + k), lanes);
