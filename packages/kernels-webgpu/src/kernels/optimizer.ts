@@ -1,4 +1,4 @@
-import type { AdamStepOptions, SgdStepOptions, StridedView } from '@mlblocks/core-tensor';
+import { type AdamStepOptions, type SgdStepOptions, type StridedView, sizeOf } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
 import { bindings, main1d } from './wgsl.js';
@@ -51,7 +51,7 @@ export function adamUpdate(
   h: AdamStepOptions,
   out: [GPUBuffer, GPUBuffer, GPUBuffer],
 ): void {
-  const n = views[0].shape.reduce((a, b) => a * b, 1);
+  const n = sizeOf(views[0].shape);
   if (n === 0) return;
   const hyper = [
     h.beta1,
@@ -109,7 +109,7 @@ export function sgdUpdate(
   h: SgdStepOptions,
   out: [GPUBuffer, GPUBuffer | null],
 ): void {
-  const n = param.shape.reduce((a, b) => a * b, 1);
+  const n = sizeOf(param.shape);
   if (n === 0) return;
   const variant: SgdVariant = h.momentum === 0 ? 'plain' : buffer ? 'momentum' : 'first';
   // offsets: param, grad, buffer (0 when absent), so the hyperparameters start at 4 in every variant
