@@ -22,6 +22,7 @@ export { type DropoutOptions, dropout } from './ops/dropout.js';
 export { gather, indexSelect } from './ops/indexing.js';
 export { concat, split, stack } from './ops/join.js';
 export type { TensorLike } from './ops/lift.js';
+export { type LinearOptions, linear } from './ops/linear.js';
 export { matmul } from './ops/matmul.js';
 export { gruCellUpdate, lstmCellUpdate } from './ops/recurrent.js';
 export { logSoftmax, logsumexp, max, mean, min, softmax, sum, variance } from './ops/reduce.js';

@@ -7,13 +7,14 @@ import {
   gelu,
   indexSelect,
   leakyRelu,
+  linear,
   softmaxCrossEntropy,
   split,
   stack,
   type Tensor,
   where,
 } from '@mlblocks/autograd';
-import { fromArray, Generator } from '@mlblocks/core-tensor';
+import { fromArray, Generator, setFusion } from '@mlblocks/core-tensor';
 import { describe, it } from 'vitest';
 import { awayFromZero, expectGradcheck, rn } from './helpers.js';
 
@@ -110,6 +111,27 @@ describe('gradcheck: reductions and softmax', () => {
     );
     expectGradcheck((z) => softmaxCrossEntropy(z, seq), [rn(2, 3, 3)]);
   });
+});
+
+describe('gradcheck: linear (product, bias and activation fused)', () => {
+  for (const fusion of [true, false]) {
+    it(`every activation, with and without a bias, batched, 1-D and transposed inputs (fusion ${fusion ? 'on' : 'off'})`, () => {
+      const was = setFusion(fusion);
+      try {
+        for (const activation of ['none', 'relu', 'tanh', 'sigmoid'] as const) {
+          expectGradcheck((x, w, b) => linear(x, w, b, { activation }), [rn(3, 4), rn(5, 4), rn(5)]);
+          expectGradcheck((x, w) => linear(x, w, null, { activation }), [rn(2, 3, 4), rn(2, 4)]);
+        }
+        expectGradcheck((x, w, b) => linear(x, w, b, { activation: 'tanh' }), [rn(4), rn(3, 4), rn(3)]);
+        expectGradcheck(
+          (x, w, b) => linear(T(x), T(w), b, { activation: 'sigmoid' }),
+          [rn(4, 3), rn(4, 2), rn(2)],
+        );
+      } finally {
+        setFusion(was);
+      }
+    });
+  }
 });
 
 describe('gradcheck: matmul, views, joins, indexing, dropout', () => {

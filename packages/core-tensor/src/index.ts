@@ -10,6 +10,8 @@ export {
   binaryResultDType,
   COMPARISON_OPS,
   dtypesOfKind,
+  FUSED_ACTIVATIONS,
+  type FusedActivation,
   type OpKind,
   REDUCE_OP_KINDS,
   REDUCE_OPS,
@@ -81,6 +83,7 @@ export { clip, where } from './ndarray/elementwise.js';
 export { gather, indexAdd, indexSelect, oneHot, scatterAdd } from './ndarray/indexing.js';
 export { concat, split, stack } from './ndarray/join.js';
 export { matmul } from './ndarray/linalg.js';
+export { activationGrad, matmulBiasActivation } from './ndarray/matmul-epilogue.js';
 export { type Axes, isNDArray, NDArray, type Operand } from './ndarray/ndarray.js';
 export type { NestedArray } from './ndarray/nested.js';
 export { type AdamStepOptions, adamStep, type SgdStepOptions, sgdStep } from './ndarray/optimizer-steps.js';

@@ -8,6 +8,7 @@ import {
   type ConvGeometry,
   contiguousStrides,
   type DType,
+  type FusedActivation,
   isContiguous,
   type ReduceOp,
   reduceResultDType,
@@ -187,6 +188,26 @@ export class WebGPUBackend implements Backend {
     const rank = a.shape.length;
     const out = this.fresh('float32', sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
     matmul(this.engine, a, b, out.buffer);
+    return out;
+  }
+
+  matmulBiasActivation(
+    a: StridedView,
+    b: StridedView,
+    bias: StridedView | null,
+    activation: FusedActivation,
+  ): Storage {
+    float32Only('matmulBiasActivation', a, b, ...(bias ? [bias] : []));
+    const rank = a.shape.length;
+    const out = this.fresh('float32', sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
+    matmul(this.engine, a, b, out.buffer, bias, activation);
+    return out;
+  }
+
+  activationGrad(activation: FusedActivation, y: StridedView, dy: StridedView): Storage {
+    float32Only('activationGrad', y, dy);
+    const out = this.fresh('float32', sizeOf(y.shape));
+    ew.activationGrad(this.engine, activation, y, dy, out.buffer);
     return out;
   }
 

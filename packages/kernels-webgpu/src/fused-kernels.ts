@@ -1,5 +1,6 @@
 import type { FusedKernel } from '@mlblocks/core-tensor';
 import { CROSS_ENTROPY_KERNELS } from './kernels/cross-entropy.js';
+import { EPILOGUE_KERNELS } from './kernels/matmul.js';
 import { ADAM_KERNELS, SGD_KERNELS } from './kernels/optimizer.js';
 import { GRU_KERNELS, LSTM_KERNELS } from './kernels/recurrent.js';
 
@@ -14,6 +15,7 @@ export interface FusedGroup {
 
 /** Every fused kernel of the backend, grouped by the methods that use it. */
 export const FUSED_GROUPS: readonly FusedGroup[] = [
+  { methods: ['matmulBiasActivation', 'activationGrad'], kernels: EPILOGUE_KERNELS },
   { methods: ['softmaxCrossEntropy', 'softmaxCrossEntropyGrad'], kernels: CROSS_ENTROPY_KERNELS },
   { methods: ['lstmCell', 'lstmCellGrad'], kernels: LSTM_KERNELS },
   { methods: ['gruCell', 'gruCellGrad'], kernels: GRU_KERNELS },

@@ -3,6 +3,7 @@ import {
   CpuBackend,
   Generator,
   ones,
+  randn,
   registerBackend,
   removeBackend,
   ShapeError,
@@ -105,6 +106,24 @@ describe('Module', () => {
     } finally {
       removeBackend('second');
     }
+  });
+
+  it("Linear's activation equals the activation layer after it, and refuses unknown ones", () => {
+    for (const [activation, layer] of [
+      ['relu', (t: Tensor) => t.relu()],
+      ['tanh', (t: Tensor) => t.tanh()],
+      ['sigmoid', (t: Tensor) => t.sigmoid()],
+    ] as const) {
+      const fused = new Linear(5, 3, { generator: new Generator(3), activation });
+      const plain = new Linear(5, 3, { generator: new Generator(3) });
+      const x = tensor(randn([4, 5], { generator: new Generator(4) }));
+      const want = layer(plain.forward(x)).array.dataSync();
+      const got = fused.forward(x).array.dataSync();
+      for (const [i, v] of got.entries()) expect(v).toBeCloseTo(want[i]!, 6);
+    }
+    expect(() => new Linear(2, 2, { activation: 'gelu' as 'relu' })).toThrow(
+      'Linear: unknown activation "gelu"; valid ones are none, relu, tanh, sigmoid',
+    );
   });
 
   it('Linear checks its input width', () => {

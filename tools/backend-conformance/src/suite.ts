@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { type Case, FAMILIES, type Family } from './cases/case.js';
 import { compositions } from './cases/compositions.js';
 import { binaryCases, unaryCases } from './cases/elementwise.js';
+import { epilogueCases } from './cases/epilogue.js';
 import { gatherCases, scatterAddCases } from './cases/indexing.js';
 import { crossEntropyCases, matmulCases, softmaxCases } from './cases/linalg.js';
 import { assignCases, copyCases, fillCases, whereCases } from './cases/movement.js';
@@ -49,6 +50,8 @@ const CASES: Record<Family, (seed: number) => Case[]> = {
   where: whereCases,
   reduce: reduceCases,
   matmul: matmulCases,
+  matmulBiasActivation: (seed) => epilogueCases(seed).filter((c) => c.family === 'matmulBiasActivation'),
+  activationGrad: (seed) => epilogueCases(seed).filter((c) => c.family === 'activationGrad'),
   gather: gatherCases,
   scatterAdd: scatterAddCases,
   softmax: (seed) => softmaxCases(seed).filter((c) => c.family === 'softmax'),
@@ -69,6 +72,8 @@ const CASES: Record<Family, (seed: number) => Case[]> = {
 
 /** The families of the contract's optional kernels: a backend without one is skipped (the NDArray layer composes it). */
 const OPTIONAL: ReadonlySet<Family> = new Set([
+  'matmulBiasActivation',
+  'activationGrad',
   'softmax',
   'logSoftmax',
   'conv2d',

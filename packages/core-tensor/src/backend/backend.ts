@@ -1,6 +1,6 @@
 import type { DType, TypedArray } from '../dtype.js';
 import type { ConvGeometry, WindowGeometry } from '../shape/window.js';
-import type { BinaryOp, ReduceOp, UnaryOp } from './ops.js';
+import type { BinaryOp, FusedActivation, ReduceOp, UnaryOp } from './ops.js';
 import type { AdamStepOptions, SgdStepOptions } from './step-options.js';
 
 /**
@@ -76,6 +76,26 @@ export interface Backend {
   logSoftmax?(x: StridedView): Storage;
   /** Numerically stable softmax over the last axis of a float view (output has its dtype). */
   softmax?(x: StridedView): Storage;
+
+  // ── optional fused matmul epilogue (the NDArray layer composes it when absent): a layer's
+  // matrix product, bias and activation in one kernel, and the activation's gradient in one pass.
+  /**
+   * `activation(a @ b + bias)`: `a` `[...batch, M, K]` and `b` `[...batch, K, N]` float views of one
+   * dtype as for `matmul` (broadcast batch axes have stride 0), `bias` `[N]` (any stride) or null,
+   * into `[...batch, M, N]`. The bias is added to the rounded product, then the activation applied.
+   */
+  matmulBiasActivation?(
+    a: StridedView,
+    b: StridedView,
+    bias: StridedView | null,
+    activation: FusedActivation,
+  ): Storage;
+  /**
+   * The gradient through an activation from its output `y` and the output's gradient `dy` (float
+   * views of one shape and dtype, any strides): `dy·act′`, with act′ written in `y` — relu: `y > 0`,
+   * tanh: `1 − y²`, sigmoid: `y·(1 − y)`, none: 1.
+   */
+  activationGrad?(activation: FusedActivation, y: StridedView, dy: StridedView): Storage;
 
   // ── optional window kernels (the NDArray layer composes them from gather + matmul when absent).
   // They receive contiguous views (any offset) of float arrays in NCHW layout.

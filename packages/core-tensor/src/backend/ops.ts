@@ -106,3 +106,12 @@ export function binaryResultDType(op: BinaryOp, dtype: DType): DType {
 export function reduceResultDType(op: ReduceOp, dtype: DType): DType {
   return op === 'argmax' || op === 'argmin' ? 'int32' : dtype;
 }
+
+/**
+ * The activations a matrix product's fused epilogue applies after adding the bias (`none`: the
+ * bias alone). Their gradients are taken from the activation's output, so the pre-activation
+ * never has to be kept.
+ */
+export const FUSED_ACTIVATIONS = ['none', 'relu', 'tanh', 'sigmoid'] as const;
+/** One of {@link FUSED_ACTIVATIONS}. */
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];

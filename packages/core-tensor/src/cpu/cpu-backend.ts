@@ -2,6 +2,7 @@ import type { Backend, BackendMemory, Storage, StridedView } from '../backend/ba
 import {
   type BinaryOp,
   binaryResultDType,
+  type FusedActivation,
   type ReduceOp,
   reduceResultDType,
   type UnaryOp,
@@ -19,6 +20,7 @@ import {
 import { CpuStorage } from './cpu-storage.js';
 import { softmaxCrossEntropyGradInto, softmaxCrossEntropyInto } from './cross-entropy.js';
 import { assignStrided, binaryInto, unaryInto, whereInto } from './elementwise.js';
+import { activationGradInto, biasActivationInPlace } from './epilogue.js';
 import { gatherInto, scatterAddInto } from './indexing.js';
 import { matmulInto } from './matmul.js';
 import { gruCellGradInto, gruCellInto, lstmCellGradInto, lstmCellInto } from './recurrent.js';
@@ -115,6 +117,23 @@ export class CpuBackend implements Backend {
     const rank = a.shape.length;
     const out = this.alloc(a.storage.dtype, sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
     matmulInto(a, b, out.data);
+    return out;
+  }
+
+  matmulBiasActivation(
+    a: StridedView,
+    b: StridedView,
+    bias: StridedView | null,
+    activation: FusedActivation,
+  ): Storage {
+    const out = this.matmul(a, b) as CpuStorage;
+    biasActivationInPlace(out.data, b.shape[b.shape.length - 1]!, bias, activation);
+    return out;
+  }
+
+  activationGrad(activation: FusedActivation, y: StridedView, dy: StridedView): Storage {
+    const out = this.alloc(y.storage.dtype, sizeOf(y.shape));
+    activationGradInto(activation, y, dy, out.data);
     return out;
   }
 

@@ -1,10 +1,12 @@
 import type { Backend } from '../backend/backend.js';
 import { runtime } from './runtime.js';
 
-/** A backend's optional fused kernels: cross-entropy, softmax, recurrent cells, optimizer steps. */
+/** A backend's optional fused kernels: softmax, matmul epilogue, cross-entropy, recurrent cells, optimizer steps. */
 export type FusedKernel =
   | 'softmax'
   | 'logSoftmax'
+  | 'matmulBiasActivation'
+  | 'activationGrad'
   | 'softmaxCrossEntropy'
   | 'softmaxCrossEntropyGrad'
   | 'lstmCell'

@@ -3,6 +3,7 @@ import {
   type BinaryOp,
   binaryResultDType,
   type DType,
+  type FusedActivation,
   type StridedView,
   type UnaryOp,
 } from '@mlblocks/core-tensor';
@@ -56,6 +57,14 @@ const BINARY: Record<BinaryOp, Exprs> = {
   ge: { f32: 'a >= b', i32: 'a >= b', u32: 'a >= b' },
   and: { u32: '(a != 0u) && (b != 0u)' },
   or: { u32: '(a != 0u) || (b != 0u)' },
+};
+
+/** dy·act′ written in the activation's output: v0 = y, v1 = dy (as the CPU's epilogue.ts). */
+const ACTIVATION_GRAD: Record<FusedActivation, string> = {
+  none: 'v1',
+  relu: 'select(0.0, v1, v0 > 0.0)',
+  tanh: 'v1 * (1.0 - v0 * v0)',
+  sigmoid: 'v1 * (v0 * (1.0 - v0))',
 };
 
 /**
@@ -142,6 +151,28 @@ export function binary(engine: Engine, op: BinaryOp, a: StridedView, b: StridedV
     isBool ? 'u32' : t,
     a.shape,
     store(body, dtype, isBool),
+    out,
+  );
+}
+
+/** The gradient through `activation` from its output `y` and the output's gradient `dy` (f32 views of one shape). */
+export function activationGrad(
+  engine: Engine,
+  activation: FusedActivation,
+  y: StridedView,
+  dy: StridedView,
+  out: GPUBuffer,
+): void {
+  runMap(
+    engine,
+    `activationGrad:${activation}`,
+    [
+      { view: y, type: 'f32' },
+      { view: dy, type: 'f32' },
+    ],
+    'f32',
+    y.shape,
+    ACTIVATION_GRAD[activation],
     out,
   );
 }

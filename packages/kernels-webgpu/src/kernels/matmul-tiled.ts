@@ -1,3 +1,4 @@
+import { type Epilogue, epilogueWgsl } from './matmul-epilogue.js';
 import { matmulOperands } from './matmul-operands.js';
 import { bindings } from './wgsl.js';
 
@@ -7,16 +8,18 @@ import { bindings } from './wgsl.js';
  * value loaded from global memory is reused 64 times; every invocation accumulates a 4×4 block
  * in registers. Same metadata as the register-blocked kernel (shapes, strides, batch offsets).
  * No early return: every invocation must reach the barriers, so bounds are checked per load
- * and per store instead.
+ * and per store instead. Each result passes through the epilogue's `finish` (bias, activation).
  */
 export const TILED_SPAN = 64;
 const TK = 16;
 
-export const TILED_SOURCE = `${bindings([
+export const tiledSource = (epilogue: Epilogue) => `${bindings([
   { name: 'a', type: 'f32', access: 'read' },
   { name: 'b', type: 'f32', access: 'read' },
+  ...(epilogue.bias ? [{ name: 'bias', type: 'f32', access: 'read' } as const] : []),
   { name: 'c', type: 'f32', access: 'read_write' },
 ])}
+${epilogueWgsl(epilogue)}
 
 var<workgroup> As: array<array<f32, ${TILED_SPAN}>, ${TK}>; // [k][row]
 var<workgroup> Bs: array<array<f32, ${TILED_SPAN}>, ${TK}>; // [k][col]
@@ -60,7 +63,8 @@ ${matmulOperands('wg.z')}
     workgroupBarrier();
   }
   let cBase = i32(wg.z) * M * N;
-  let rows = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
+  let j0 = tileCol + i32(lid.x) * 4;
+  let rows = array<vec4<f32>, 4>(finish(acc0, j0, N), finish(acc1, j0, N), finish(acc2, j0, N), finish(acc3, j0, N));
   for (var r = 0; r < 4; r = r + 1) {
     let i = tileRow + i32(lid.y) * 4 + r;
     for (var q = 0; q < 4; q = q + 1) {

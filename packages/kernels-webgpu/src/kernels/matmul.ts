@@ -1,8 +1,9 @@
-import type { StridedView } from '@mlblocks/core-tensor';
+import type { FusedActivation, StridedView } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
+import { type Epilogue, epilogueKey, epilogueWgsl } from './matmul-epilogue.js';
 import { matmulOperands } from './matmul-operands.js';
-import { TILED_SOURCE, TILED_SPAN } from './matmul-tiled.js';
+import { TILED_SPAN, tiledSource } from './matmul-tiled.js';
 import { bindings } from './wgsl.js';
 
 /**
@@ -12,18 +13,21 @@ import { bindings } from './wgsl.js';
  * invocation keeps a block of `engine.matmulRows` × 4 outputs in registers (rows per adapter: see
  * tuning.ts) and streams A's rows and B's columns — what runs best on CPU-backed adapters
  * (lavapipe runs invocations as SIMD lanes; workgroup barriers are expensive there). A workgroup
- * of 8×8 invocations covers an (8·rows)×32 output tile; the grid's z axis is the batch.
+ * of 8×8 invocations covers an (8·rows)×32 output tile; the grid's z axis is the batch. Both
+ * kernels can finish each result with a bias and an activation (matmul-epilogue.ts).
 
  * Metadata layout: see matmul-operands.ts.
  */
 const TILE = 8;
 const BLOCK = 4;
 
-const source = (vec4B: boolean, rows: number) => `${bindings([
+export const registerSource = (vec4B: boolean, rows: number, epilogue: Epilogue) => `${bindings([
   { name: 'a', type: 'f32', access: 'read' },
   { name: 'b', type: vec4B ? 'vec4<f32>' : 'f32', access: 'read' },
+  ...(epilogue.bias ? [{ name: 'bias', type: 'f32', access: 'read' } as const] : []),
   { name: 'c', type: 'f32', access: 'read_write' },
 ])}
+${epilogueWgsl(epilogue)}
 
 @compute @workgroup_size(${TILE}, ${TILE})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -44,7 +48,7 @@ ${Array.from({ length: rows }, (_, r) => `  var acc${r} = vec4<f32>(0.0);`).join
 ${Array.from({ length: rows }, (_, r) => `    acc${r} = acc${r} + a[ar[${r}] + ak] * bv;`).join('\n')}
   }
   let cBase = i32(gid.z) * M * N;
-  let rows = array<vec4<f32>, ${rows}>(${Array.from({ length: rows }, (_, r) => `acc${r}`).join(', ')});
+  let rows = array<vec4<f32>, ${rows}>(${Array.from({ length: rows }, (_, r) => `finish(acc${r}, col0, N)`).join(', ')});
   for (var r = 0; r < ${rows}; r = r + 1) {
     let i = row0 + r;
     if (i >= M) { break; }
@@ -55,7 +59,19 @@ ${Array.from({ length: rows }, (_, r) => `    acc${r} = acc${r} + a[ar[${r}] + a
   }
 }`;
 
-export function matmul(engine: Engine, a: StridedView, b: StridedView, out: GPUBuffer): void {
+/**
+ * `a @ b` into `out`, each result finished by adding `bias` `[N]` (read through its view) and
+ * applying `activation` — the plain product by default.
+ */
+export function matmul(
+  engine: Engine,
+  a: StridedView,
+  b: StridedView,
+  out: GPUBuffer,
+  bias: StridedView | null = null,
+  activation: FusedActivation = 'none',
+): void {
+  const epilogue: Epilogue = { bias: bias !== null, activation };
   const rank = a.shape.length;
   const [M, K] = [a.shape[rank - 2]!, a.shape[rank - 1]!];
   const N = b.shape[rank - 1]!;
@@ -76,11 +92,14 @@ export function matmul(engine: Engine, a: StridedView, b: StridedView, out: GPUB
     ...batchShape,
     ...a.strides.slice(0, rank - 2),
     ...b.strides.slice(0, rank - 2),
+    ...(bias ? [bias.offset, bias.strides[0]!] : []),
   ]);
+  const buffers = [bufferOf(a), bufferOf(b), ...(bias ? [bufferOf(bias)] : []), out];
+  const suffix = epilogueKey(epilogue);
   if (engine.matmulKernel === 'tiled') {
-    const kernel = engine.kernel('matmul:f32:tiled', () => TILED_SOURCE);
+    const kernel = engine.kernel(`matmul:f32:tiled${suffix}`, () => tiledSource(epilogue));
     const grid: [number, number, number] = [Math.ceil(N / TILED_SPAN), Math.ceil(M / TILED_SPAN), batches];
-    engine.dispatch(kernel, meta, [bufferOf(a), bufferOf(b), out], grid);
+    engine.dispatch(kernel, meta, buffers, grid);
     return;
   }
   const rowsPer = engine.matmulRows;
@@ -89,13 +108,17 @@ export function matmul(engine: Engine, a: StridedView, b: StridedView, out: GPUB
   const bStrides = [...b.strides.slice(0, rank - 2), b.strides[rank - 2]!, b.offset];
   const vec4B =
     engine.matmulVec4 && b.strides[rank - 1] === 1 && N % 4 === 0 && bStrides.every((v) => v % 4 === 0);
-  const kernel = engine.kernel(`matmul:f32:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}`, () =>
-    source(vec4B, rowsPer),
+  const kernel = engine.kernel(`matmul:f32:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}${suffix}`, () =>
+    registerSource(vec4B, rowsPer, epilogue),
   );
-  engine.dispatch(
-    kernel,
-    meta,
-    [bufferOf(a), bufferOf(b), out],
-    [Math.ceil(N / span), Math.ceil(M / (TILE * rowsPer)), batches],
-  );
+  engine.dispatch(kernel, meta, buffers, [Math.ceil(N / span), Math.ceil(M / (TILE * rowsPer)), batches]);
 }
+
+/**
+ * A matmul with every part of the epilogue (bias, and tanh: the one activation with a helper),
+ * compiled ahead as the fused group's witness: the other epilogues differ only in one expression,
+ * and the activation gradients are plain map kernels (see fused-kernels.ts).
+ */
+export const EPILOGUE_KERNELS: readonly [string, () => string][] = [
+  ['matmul:f32:scalar:4:bias:tanh', () => registerSource(false, 4, { bias: true, activation: 'tanh' })],
+];

@@ -13,6 +13,8 @@ export const FAMILIES = [
   'where',
   'reduce',
   'matmul',
+  'matmulBiasActivation',
+  'activationGrad',
   'gather',
   'scatterAdd',
   'softmax',

@@ -1,10 +1,12 @@
 import {
+  activationGrad,
   concat,
   conv2d,
   conv2dInputGrad,
   conv2dWeightGrad,
   fromArray,
   Generator,
+  matmulBiasActivation,
   maxPool2d,
   type NDArray,
   oneHot,
@@ -58,6 +60,24 @@ export function compositions(seed: number): Composition[] {
     { name: 'softmax along axis 0', inputs: [rn(6, 4)], f: (a) => a.softmax(0), tolerance: 'accumulation' },
     { name: 'logsumexp', inputs: [rn(4, 9)], f: (a) => a.logsumexp(1), tolerance: 'accumulation' },
     { name: 'vector · matrix', inputs: [rn(4), rn(4, 3)], f: (a, b) => a.matmul(b), tolerance: 'dot' },
+    {
+      name: 'a layer: relu(x·Wᵀ + b), then its activation gradient (kernels, or composed)',
+      inputs: [rn(2, 9, 13), rn(11, 13), rn(11), rn(2, 9, 11)],
+      f: (x, w, b, g) => {
+        const h = matmulBiasActivation(x, w.transpose(), b, 'relu');
+        return activationGrad('relu', h, g).add(h);
+      },
+      tolerance: 'dot',
+    },
+    {
+      name: 'tanh and sigmoid epilogues without a bias, and their gradients',
+      inputs: [rn(5, 3), rn(3, 7), rn(5, 7)],
+      f: (x, w, g) =>
+        activationGrad('tanh', matmulBiasActivation(x, w, null, 'tanh'), g).add(
+          activationGrad('sigmoid', matmulBiasActivation(x, w, null, 'sigmoid'), g),
+        ),
+      tolerance: 'dot',
+    },
     {
       name: 'indexSelect with repeats',
       inputs: [rn(10, 6), ints([4, 7])],
