@@ -1,4 +1,4 @@
-import { softmaxCrossEntropy, type Tensor, tensor } from '@mlblocks/autograd';
+import { linear, softmaxCrossEntropy, type Tensor, tensor } from '@mlblocks/autograd';
 import { Generator, randint, randn, tidy } from '@mlblocks/core-tensor';
 import { Conv2d, crossEntropy, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@mlblocks/nn-layers';
 import { SGD } from '@mlblocks/optim';
@@ -31,9 +31,9 @@ export function mlblocksRunner(backend: string, name: string, options: MlblocksR
       const x = tensor(randn([MLP.batch, MLP.inputs], { generator }).to(backend));
       const y = randint(0, MLP.classes, [MLP.batch], { generator }).to(backend);
       const params = [
-        randn([MLP.inputs, MLP.hidden], { generator }).mul(0.05),
+        randn([MLP.hidden, MLP.inputs], { generator }).mul(0.05),
         randn([MLP.hidden], { generator }).mul(0),
-        randn([MLP.hidden, MLP.classes], { generator }).mul(0.05),
+        randn([MLP.classes, MLP.hidden], { generator }).mul(0.05),
         randn([MLP.classes], { generator }).mul(0),
       ].map((p) => tensor(p.to(backend), { requiresGrad: true }));
       const [w1, b1, w2, b2] = params as [Tensor, Tensor, Tensor, Tensor];
@@ -41,7 +41,8 @@ export function mlblocksRunner(backend: string, name: string, options: MlblocksR
       const optimizer = new SGD(params, { lr: MLP.lr });
       const seconds = await timeStep(async () => {
         const loss = tidy(() => {
-          const l = softmaxCrossEntropy(x.matmul(w1).add(b1).relu().matmul(w2).add(b2), y);
+          // the layers as nn-layers' Linear runs them: product, bias and activation in one op
+          const l = softmaxCrossEntropy(linear(linear(x, w1, b1, { activation: 'relu' }), w2, b2), y);
           l.backward();
           optimizer.step();
           optimizer.zeroGrad();

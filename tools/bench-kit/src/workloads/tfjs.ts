@@ -44,7 +44,15 @@ export function tfjsRunner(tf: Tfjs, backend: TfjsBackendName, name = `tfjs ${ba
       const b2 = tf.variable(tf.zeros([MLP.classes]));
       const seconds = await timeTraining(
         () =>
-          tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2)),
+          // tf.fused.matMul: bias and activation in the product's kernel, as tf.layers.dense runs them
+          tf.losses.softmaxCrossEntropy(
+            y,
+            tf.fused.matMul({
+              a: tf.fused.matMul({ a: x, b: w1, bias: b1, activation: 'relu' }),
+              b: w2,
+              bias: b2,
+            }),
+          ),
         MLP.lr,
       );
       tf.dispose([x, y, w1, b1, w2, b2]);
