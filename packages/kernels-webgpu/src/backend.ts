@@ -23,7 +23,7 @@ import {
 import { isSoftwareAdapter } from './adapter.js';
 import { fromGpuWords, GPU_ELEMENT_BYTES, toGpuWords, wgslType } from './engine/dtypes.js';
 import { Engine } from './engine/engine.js';
-import { adapterKind, convTuningFor, MATMUL_ROWS } from './engine/tuning.js';
+import { adapterKind, convTuningFor, MATMUL_COLS, MATMUL_ROWS } from './engine/tuning.js';
 import * as conv from './kernels/conv.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from './kernels/cross-entropy.js';
 import * as ew from './kernels/elementwise.js';
@@ -68,6 +68,7 @@ export class WebGPUBackend implements Backend {
     this.engine = new Engine(device);
     this.engine.conv = convTuningFor(adapterDescription);
     this.engine.matmulRows = MATMUL_ROWS[adapterKind(adapterDescription)];
+    this.engine.matmulCols = MATMUL_COLS[adapterKind(adapterDescription)];
   }
 
   /** True for a software adapter (see {@link isSoftwareAdapter}): auto-selection passes it over. */

@@ -13,5 +13,7 @@ export {
   type ConvBlocks,
   type ConvTuning,
   convTuningFor,
+  MATMUL_COLS,
+  MATMUL_ROWS,
 } from './engine/tuning.js';
 export { GpuStorage } from './storage.js';

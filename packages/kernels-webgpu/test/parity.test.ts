@@ -24,7 +24,7 @@ import {
   setFusion,
   tidy,
 } from '@mlblocks/core-tensor';
-import { convTuningFor } from '@mlblocks/kernels-webgpu';
+import { convTuningFor, MATMUL_COLS, MATMUL_ROWS } from '@mlblocks/kernels-webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpu, noAdapter } from './adapter.js';
 
@@ -91,6 +91,19 @@ describe.skipIf(noAdapter)(`WebGPU (${gpu?.adapterDescription})`, () => {
         ],
       },
     });
+  });
+
+  describe("with a GPU's matmul blocks (4 rows × 4 columns per invocation)", () => {
+    let previous = [16, 8];
+    beforeAll(() => {
+      previous = [gpu!.engine.matmulRows, gpu!.engine.matmulCols];
+      gpu!.engine.matmulRows = MATMUL_ROWS.gpu;
+      gpu!.engine.matmulCols = MATMUL_COLS.gpu;
+    });
+    afterAll(() => {
+      [gpu!.engine.matmulRows, gpu!.engine.matmulCols] = previous as [number, number];
+    });
+    describeConformance('webgpu', { ...WEBGPU, families: ['matmul'] });
   });
 
   describe("with a GPU's convolution tuning (4×4 blocks, weight gradients split to 65,536 invocations)", () => {

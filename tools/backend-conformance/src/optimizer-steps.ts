@@ -5,7 +5,8 @@ import { adamStep, Generator, type NDArray, randn, sgdStep } from '@mlblocks/cor
 import { expect } from 'vitest';
 
 const gen = new Generator(17);
-const SHAPES: readonly number[][] = [[1], [7], [33, 5]];
+// 1,003 elements: more than one workgroup of a kernel that takes 8 elements per invocation
+const SHAPES: readonly number[][] = [[1], [7], [1003], [33, 5]];
 
 /** The arrays of one step: parameter, gradient and two buffers, the last shape read transposed. */
 function operands(shape: readonly number[]): NDArray[] {

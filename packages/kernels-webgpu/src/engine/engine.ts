@@ -77,6 +77,8 @@ export class Engine {
   matmulKernel: 'registers' | 'tiled' = 'registers';
   /** Output rows each invocation of the register-blocked matmul keeps (by 4 columns). */
   matmulRows = 4;
+  /** Output columns each invocation of the register-blocked matmul keeps (4 or 8: vec4s per row). */
+  matmulCols = 4;
   /**
    * The convolution kernels' register blocks and weight-gradient split (see `ConvTuning`): the
    * backend picks them per adapter (`convTuningFor`); small 4×4 blocks until then.

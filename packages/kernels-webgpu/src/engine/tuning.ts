@@ -76,3 +76,16 @@ export const MATMUL_ROWS: Readonly<Record<'lavapipe' | 'swiftshader' | 'gpu', nu
   swiftshader: 4,
   gpu: 4,
 };
+
+/**
+ * Output columns per invocation of the register-blocked matmul (vec4s of them), per kind of
+ * adapter. lavapipe loads every per-invocation value as 8 scalar loads (one per SIMD lane), so
+ * the block's loads per k step — rows + columns — are what to amortise: on the MLP step's products
+ * and a 1024² product (bench/matmul-blocks.ts) 16 × 8 ran 1.4–1.9× faster than 16 × 4 (8 × 16,
+ * 16 × 16, 24 × 8, 32 × 8 no faster). Elsewhere 4, as measured on the H100.
+ */
+export const MATMUL_COLS: Readonly<Record<'lavapipe' | 'swiftshader' | 'gpu', number>> = {
+  lavapipe: 8,
+  swiftshader: 4,
+  gpu: 4,
+};

@@ -21,43 +21,52 @@ import { bindings } from './wgsl.js';
 const TILE = 8;
 const BLOCK = 4;
 
-export const registerSource = (vec4B: boolean, rows: number, epilogue: Epilogue) => `${bindings([
-  { name: 'a', type: 'f32', access: 'read' },
-  { name: 'b', type: vec4B ? 'vec4<f32>' : 'f32', access: 'read' },
-  ...(epilogue.bias ? [{ name: 'bias', type: 'f32', access: 'read' } as const] : []),
-  { name: 'c', type: 'f32', access: 'read_write' },
-])}
+export const registerSource = (vec4B: boolean, rows: number, epilogue: Epilogue, cols = BLOCK) => {
+  const halves = cols / 4; // vec4 accumulators per row
+  const R = Array.from({ length: rows }, (_, r) => r);
+  const H = Array.from({ length: halves }, (_, h) => h);
+  const bLoad = (h: number) =>
+    vec4B
+      ? `b[(bBase + bk + ${h === 0 ? 'col0' : `min(col0 + ${4 * h}, N - 4)`}) >> 2u]`
+      : `vec4<f32>(${[0, 1, 2, 3].map((q) => `b[bc[${4 * h + q}] + bk]`).join(', ')})`;
+  return `${bindings([
+    { name: 'a', type: 'f32', access: 'read' },
+    { name: 'b', type: vec4B ? 'vec4<f32>' : 'f32', access: 'read' },
+    ...(epilogue.bias ? [{ name: 'bias', type: 'f32', access: 'read' } as const] : []),
+    { name: 'c', type: 'f32', access: 'read_write' },
+  ])}
 ${epilogueWgsl(epilogue)}
 
 @compute @workgroup_size(${TILE}, ${TILE})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 ${matmulOperands('gid.z')}
   let row0 = i32(gid.y) * ${rows};
-  let col0 = i32(gid.x) * ${BLOCK};
+  let col0 = i32(gid.x) * ${cols};
   if (row0 >= M || col0 >= N) { return; }
   // clamp edge rows/columns to valid ones: their results are computed but never stored
   var ar: array<i32, ${rows}>;
-  var bc: array<i32, ${BLOCK}>;
+  var bc: array<i32, ${cols}>;
   for (var r = 0; r < ${rows}; r = r + 1) { ar[r] = aBase + min(row0 + r, M - 1) * aRs; }
-  for (var q = 0; q < ${BLOCK}; q = q + 1) { bc[q] = bBase + min(col0 + q, N - 1) * bCs; }
-${Array.from({ length: rows }, (_, r) => `  var acc${r} = vec4<f32>(0.0);`).join('\n')}
+  for (var q = 0; q < ${cols}; q = q + 1) { bc[q] = bBase + min(col0 + q, N - 1) * bCs; }
+${R.flatMap((r) => H.map((h) => `  var acc${r}_${h} = vec4<f32>(0.0);`)).join('\n')}
   for (var k = 0; k < K; k = k + 1) {
     let bk = k * bRs;
-    let bv = ${vec4B ? 'b[(bBase + bk + col0) >> 2u]' : 'vec4<f32>(b[bc[0] + bk], b[bc[1] + bk], b[bc[2] + bk], b[bc[3] + bk])'};
+${H.map((h) => `    let bv${h} = ${bLoad(h)};`).join('\n')}
     let ak = k * aCs;
-${Array.from({ length: rows }, (_, r) => `    acc${r} = acc${r} + a[ar[${r}] + ak] * bv;`).join('\n')}
+${R.map((r) => `    let a${r} = a[ar[${r}] + ak];\n${H.map((h) => `    acc${r}_${h} = acc${r}_${h} + a${r} * bv${h};`).join('\n')}`).join('\n')}
   }
   let cBase = i32(gid.z) * M * N;
-  let rows = array<vec4<f32>, ${rows}>(${Array.from({ length: rows }, (_, r) => `finish(acc${r}, col0, N)`).join(', ')});
+  let rows = array<vec4<f32>, ${rows * halves}>(${R.flatMap((r) => H.map((h) => `finish(acc${r}_${h}, col0 + ${4 * h}, N)`)).join(', ')});
   for (var r = 0; r < ${rows}; r = r + 1) {
     let i = row0 + r;
     if (i >= M) { break; }
-    for (var q = 0; q < ${BLOCK}; q = q + 1) {
+    for (var q = 0; q < ${cols}; q = q + 1) {
       let j = col0 + q;
-      if (j < N) { c[cBase + i * N + j] = rows[r][q]; }
+      if (j < N) { c[cBase + i * N + j] = rows[r * ${halves} + q / 4][q % 4]; }
     }
   }
 }`;
+};
 
 /**
  * `a @ b` into `out`, each result finished by adding `bias` `[N]` (read through its view) and
@@ -103,15 +112,15 @@ export function matmul(
     return;
   }
   const rowsPer = engine.matmulRows;
-  const span = TILE * BLOCK;
   // rows of B that are contiguous and 16-byte aligned are read as vec4s: one load instead of four
   const bStrides = [...b.strides.slice(0, rank - 2), b.strides[rank - 2]!, b.offset];
   const vec4B =
     engine.matmulVec4 && b.strides[rank - 1] === 1 && N % 4 === 0 && bStrides.every((v) => v % 4 === 0);
-  const kernel = engine.kernel(`matmul:f32:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}${suffix}`, () =>
-    registerSource(vec4B, rowsPer, epilogue),
+  const cols = engine.matmulCols;
+  const kernel = engine.kernel(`matmul:f32:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}x${cols}${suffix}`, () =>
+    registerSource(vec4B, rowsPer, epilogue, cols),
   );
-  engine.dispatch(kernel, meta, buffers, [Math.ceil(N / span), Math.ceil(M / (TILE * rowsPer)), batches]);
+  engine.dispatch(kernel, meta, buffers, [Math.ceil(N / (TILE * cols)), Math.ceil(M / (TILE * rowsPer)), batches]);
 }
 
 /**

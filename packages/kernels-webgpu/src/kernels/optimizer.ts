@@ -1,14 +1,15 @@
 import { type AdamStepOptions, type SgdStepOptions, type StridedView, sizeOf } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
-import { bindings, main1d } from './wgsl.js';
+import { bindings, mainRuns, RUN } from './wgsl.js';
 
 /**
- * The fused optimizer steps: one invocation per parameter element reads the parameter, its
+ * The fused optimizer steps: each invocation reads RUN consecutive elements of the parameter, its
  * gradient and the optimizer's running buffers and writes their new values — one dispatch per
  * parameter and step instead of the dozen element-wise ones the composition takes (core-tensor's
  * adamStep/sgdStep, the reference, in the same order of operations). Hyperparameters travel in
- * the meta as float32 bits; `1 − β` and the like are computed on the host, as the composition does.
+ * the meta as float32 bits, read once per invocation; `1 − β` and the like are computed on the
+ * host, as the composition does.
  */
 
 // meta: [n, offsets of the inputs…, then the hyperparameters' float32 bits]
@@ -28,20 +29,32 @@ const ADAM = `${bindings([
   { name: 'expAvgOut', type: 'f32', access: 'read_write' },
   { name: 'expAvgSqOut', type: 'f32', access: 'read_write' },
 ])}
-${main1d(
-  'u32(params[0])',
-  `  let p = param[u32(params[1]) + i];
-  var g = grad[u32(params[2]) + i];
+${mainRuns(
+  `  let po = u32(params[1]);
+  let go = u32(params[2]);
+  let mo = u32(params[3]);
+  let vo = u32(params[4]);
   // beta1, 1 − beta1, beta2, 1 − beta2, eps, stepSize, bias2Sqrt, weightDecay, paramScale
-  if (${f(12)} != 0.0) { g = g + p * ${f(12)}; }
-  var scaled = p;
-  if (${f(13)} != 1.0) { scaled = p * ${f(13)}; }
-  let m = expAvg[u32(params[3]) + i] * ${f(5)} + g * ${f(6)};
-  let v = expAvgSq[u32(params[4]) + i] * ${f(7)} + (g * g) * ${f(8)};
-  let denom = sqrt(v) / ${f(11)} + ${f(9)};
-  paramOut[i] = scaled - (m / denom) * ${f(10)};
-  expAvgOut[i] = m;
-  expAvgSqOut[i] = v;`,
+  let beta1 = ${f(5)};
+  let oneMinusBeta1 = ${f(6)};
+  let beta2 = ${f(7)};
+  let oneMinusBeta2 = ${f(8)};
+  let eps = ${f(9)};
+  let stepSize = ${f(10)};
+  let bias2Sqrt = ${f(11)};
+  let weightDecay = ${f(12)};
+  let paramScale = ${f(13)};`,
+  `    let p = param[po + i];
+    var g = grad[go + i];
+    if (weightDecay != 0.0) { g = g + p * weightDecay; }
+    var scaled = p;
+    if (paramScale != 1.0) { scaled = p * paramScale; }
+    let m = expAvg[mo + i] * beta1 + g * oneMinusBeta1;
+    let v = expAvgSq[vo + i] * beta2 + (g * g) * oneMinusBeta2;
+    let denom = sqrt(v) / bias2Sqrt + eps;
+    paramOut[i] = scaled - (m / denom) * stepSize;
+    expAvgOut[i] = m;
+    expAvgSqOut[i] = v;`,
 )}`;
 
 /** Adam/AdamW: `[param′, expAvg′, expAvgSq′]` into the three output buffers. */
@@ -68,7 +81,7 @@ export function adamUpdate(
     engine.kernel('adamUpdate', () => ADAM),
     meta(n, views, hyper),
     [...views.map(bufferOf), ...out],
-    n,
+    Math.ceil(n / RUN),
   );
 }
 
@@ -84,20 +97,27 @@ const sgdSource = (variant: SgdVariant) => `${bindings([
     ? []
     : [{ name: 'bufferOut', type: 'f32' as const, access: 'read_write' as const }]),
 ])}
-${main1d(
-  'u32(params[0])',
-  `  // lr, momentum, 1 − dampening, weightDecay, nesterov (1.0 or 0.0)
-  let p = param[u32(params[1]) + i];
-  var g = grad[u32(params[2]) + i];
-  if (${f(7)} != 0.0) { g = g + p * ${f(7)}; }
+${mainRuns(
+  `  let po = u32(params[1]);
+  let go = u32(params[2]);
+  let bo = u32(params[3]);
+  // lr, momentum, 1 − dampening, weightDecay, nesterov (1.0 or 0.0)
+  let lr = ${f(4)};
+  let momentum = ${f(5)};
+  let oneMinusDampening = ${f(6)};
+  let weightDecay = ${f(7)};
+  let nesterov = ${f(8)};`,
+  `    let p = param[po + i];
+    var g = grad[go + i];
+    if (weightDecay != 0.0) { g = g + p * weightDecay; }
 ${
   variant === 'plain'
     ? ''
-    : `  let b = ${variant === 'first' ? 'g' : `buffer[u32(params[3]) + i] * ${f(5)} + g * ${f(6)}`};
-  bufferOut[i] = b;
-  if (${f(8)} != 0.0) { g = g + b * ${f(5)}; } else { g = b; }`
+    : `    let b = ${variant === 'first' ? 'g' : 'buffer[bo + i] * momentum + g * oneMinusDampening'};
+    bufferOut[i] = b;
+    if (nesterov != 0.0) { g = g + b * momentum; } else { g = b; }`
 }
-  paramOut[i] = p - g * ${f(4)};`,
+    paramOut[i] = p - g * lr;`,
 )}`;
 
 /** SGD: `param′` (and `buffer′` with momentum) into the output buffers. */
@@ -121,7 +141,7 @@ export function sgdUpdate(
     engine.kernel(`sgdUpdate:${variant}`, () => sgdSource(variant)),
     meta(n, views, hyper),
     [...inputs, ...outputs],
-    n,
+    Math.ceil(n / RUN),
   );
 }
 

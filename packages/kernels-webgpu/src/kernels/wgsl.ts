@@ -34,6 +34,26 @@ ${body}
 }
 
 /**
+ * Entry point of a 1-D kernel in which each invocation handles {@link RUN} consecutive elements
+ * `i` of `n` (the meta's first entry): `prologue` runs once per invocation — read the offsets and
+ * hyperparameters there, not per element: on CPU-backed adapters every such read is one load per
+ * SIMD lane — then `body` per element. Dispatch `ceil(n / RUN)` invocations.
+ */
+export function mainRuns(prologue: string, body: string): string {
+  return `@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let n = u32(params[0]);
+  let first = (gid.x + gid.y * nwg.x * ${WORKGROUP}u) * ${RUN}u;
+  if (first >= n) { return; }
+  let end = min(first + ${RUN}u, n);
+${prologue}
+  for (var i = first; i < end; i = i + 1u) {
+${body}
+  }
+}`;
+}
+
+/**
  * `at(i, k)`: storage index of element `i` (row-major over the shared shape) of operand `k`.
  * Meta layout: [n, rank, shape[rank], then per operand: offset, strides[rank]].
  */

@@ -11,6 +11,7 @@ const PRODUCT_SIZES: readonly [number, number, number][] = [
   [1, 7, 1],
   [5, 7, 3],
   [4, 8, 8],
+  [9, 5, 12], // vec4 rows of B, a block of 8 columns half past the edge
   [33, 65, 17],
   [64, 64, 64],
   [31, 100, 33],
