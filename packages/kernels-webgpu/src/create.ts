@@ -43,10 +43,9 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions): Promis
   }
   let device: GPUDevice;
   try {
-    // timestamps for engine.startProfile() where the adapter offers them
-    const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query')
-      ? ['timestamp-query']
-      : [];
+    // timestamps for engine.startProfile(), subgroup operations for row sums: where offered
+    const wanted = ['timestamp-query', 'subgroups'] as GPUFeatureName[];
+    const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
     device = await adapter.requestDevice({ requiredFeatures });
   } catch (error) {
     throw new BackendError(

@@ -1,5 +1,5 @@
 import type { FusedKernel } from '@mlblocks/core-tensor';
-import { CROSS_ENTROPY_KERNELS } from './kernels/cross-entropy.js';
+import { crossEntropyKernels } from './kernels/cross-entropy.js';
 import { EPILOGUE_KERNELS } from './kernels/matmul.js';
 import { ADAM_KERNELS, SGD_KERNELS } from './kernels/optimizer.js';
 import { GRU_KERNELS, LSTM_KERNELS } from './kernels/recurrent.js';
@@ -7,26 +7,33 @@ import { GRU_KERNELS, LSTM_KERNELS } from './kernels/recurrent.js';
 /** The fused kernels this backend has (core-tensor's list, less the softmax kernels it counts as primitives). */
 export type FusedMethod = Exclude<FusedKernel, 'softmax' | 'logSoftmax'>;
 
+/** A kernel's cache key and its WGSL source. */
+export type KernelSource = readonly [string, () => string];
+
 /** Fused methods and the WGSL kernels they dispatch: if one kernel fails, the methods go together. */
 export interface FusedGroup {
   methods: readonly FusedMethod[];
-  kernels: readonly (readonly [string, () => string])[];
+  /** The kernels, as the engine will build them (with or without subgroup operations). */
+  kernels: (subgroups: boolean) => readonly KernelSource[];
 }
 
 /** Every fused kernel of the backend, grouped by the methods that use it. */
 export const FUSED_GROUPS: readonly FusedGroup[] = [
-  { methods: ['matmulBiasActivation', 'activationGrad'], kernels: EPILOGUE_KERNELS },
-  { methods: ['softmaxCrossEntropy', 'softmaxCrossEntropyGrad'], kernels: CROSS_ENTROPY_KERNELS },
-  { methods: ['lstmCell', 'lstmCellGrad'], kernels: LSTM_KERNELS },
-  { methods: ['gruCell', 'gruCellGrad'], kernels: GRU_KERNELS },
-  { methods: ['adamUpdate'], kernels: ADAM_KERNELS },
-  { methods: ['sgdUpdate'], kernels: SGD_KERNELS },
+  { methods: ['matmulBiasActivation', 'activationGrad'], kernels: () => EPILOGUE_KERNELS },
+  { methods: ['softmaxCrossEntropy', 'softmaxCrossEntropyGrad'], kernels: crossEntropyKernels },
+  { methods: ['lstmCell', 'lstmCellGrad'], kernels: () => LSTM_KERNELS },
+  { methods: ['gruCell', 'gruCellGrad'], kernels: () => GRU_KERNELS },
+  { methods: ['adamUpdate'], kernels: () => ADAM_KERNELS },
+  { methods: ['sgdUpdate'], kernels: () => SGD_KERNELS },
 ];
 
 /** What compiling the fused kernels needs of the backend. */
 interface Target {
   readonly adapterDescription: string;
-  readonly engine: { precompile(key: string, code: () => string): Promise<string | null> };
+  readonly engine: {
+    readonly subgroups: boolean;
+    precompile(key: string, code: () => string): Promise<string | null>;
+  };
 }
 
 /**
@@ -43,7 +50,7 @@ export async function compileFusedKernels(
 ): Promise<FusedMethod[]> {
   const off: FusedMethod[] = [];
   for (const group of groups) {
-    for (const [key, code] of group.kernels) {
+    for (const [key, code] of group.kernels(backend.engine.subgroups)) {
       const error = await backend.engine.precompile(key, code);
       if (error === null) continue;
       for (const m of group.methods)

@@ -106,6 +106,24 @@ describe.skipIf(noAdapter)(`WebGPU (${gpu?.adapterDescription})`, () => {
     describeConformance('webgpu', { ...WEBGPU, families: ['matmul'] });
   });
 
+  describe('with row sums through shared-memory trees (no subgroup operations)', () => {
+    let previous = true;
+    beforeAll(() => {
+      previous = gpu!.engine.subgroups;
+      gpu!.engine.subgroups = false;
+    });
+    afterAll(() => {
+      gpu!.engine.subgroups = previous;
+    });
+    it('the device has subgroups where the adapter offers them', () => {
+      expect(previous).toBe(gpu!.device.features.has('subgroups'));
+    });
+    describeConformance('webgpu', {
+      ...WEBGPU,
+      families: ['reduce', 'softmax', 'logSoftmax', 'softmaxCrossEntropy'],
+    });
+  });
+
   describe("with a GPU's convolution tuning (4×4 blocks, weight gradients split to 65,536 invocations)", () => {
     let previous = gpu!.engine.conv;
     beforeAll(() => {

@@ -80,6 +80,11 @@ export class Engine {
   /** Output columns each invocation of the register-blocked matmul keeps (4 or 8: vec4s per row). */
   matmulCols = 4;
   /**
+   * Row sums (reductions, softmax, cross-entropy) through subgroup operations: true when the
+   * device was created with the `subgroups` feature; set false to run the shared-memory trees.
+   */
+  subgroups: boolean;
+  /**
    * The convolution kernels' register blocks and weight-gradient split (see `ConvTuning`): the
    * backend picks them per adapter (`convTuningFor`); small 4×4 blocks until then.
    */
@@ -92,6 +97,7 @@ export class Engine {
 
   constructor(readonly device: GPUDevice) {
     this.metaAlign = device.limits.minStorageBufferOffsetAlignment;
+    this.subgroups = device.features.has('subgroups');
     this.pool = new BufferPool(device, STORAGE | COPY_SRC | COPY_DST, (b) => this.retired.push(b));
     device.addEventListener('uncapturederror', (event) => {
       this.failure ??= (event as GPUUncapturedErrorEvent).error.message;

@@ -1,7 +1,7 @@
 import type { StridedView } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
-import { rowGrid, rowMain, THREADS, treeReduce } from './reduce.js';
+import { rowGrid, rowMain, subgroupsDirective, sumOf, THREADS, treeReduce } from './reduce.js';
 import { bindings } from './wgsl.js';
 
 /**
@@ -13,7 +13,10 @@ import { bindings } from './wgsl.js';
  * Meta: [N, C, logits offset, labels offset (, max, logSum, scale offsets)].
  */
 
-const FORWARD = `${bindings([
+const forwardKey = (sg: boolean) => `softmaxCrossEntropy${sg ? ':sg' : ''}`;
+
+const forward = (sg: boolean) => `${subgroupsDirective(sg)}
+${bindings([
   { name: 'z', type: 'f32', access: 'read' },
   { name: 'y', type: 'i32', access: 'read' },
   { name: 'loss', type: 'f32', access: 'read_write' },
@@ -21,18 +24,18 @@ const FORWARD = `${bindings([
   { name: 'rowLogSum', type: 'f32', access: 'read_write' },
 ])}
 var<workgroup> sv: array<f32, ${THREADS}>;
-${rowMain(`  var m = z[base];
+${rowMain(
+  `  var m = z[base];
   for (var j = t; j < n; j = j + ${THREADS}u) { m = max(m, z[base + j]); }
   sv[t] = m;
 ${treeReduce('max(sv[t], sv[t + s])')}
   let mx = sv[0];
   workgroupBarrier();
-  var total = 0.0;
-  for (var j = t; j < n; j = j + ${THREADS}u) { total = total + exp(z[base + j] - mx); }
-  sv[t] = total;
-${treeReduce('sv[t] + sv[t + s]')}
+  var part = 0.0;
+  for (var j = t; j < n; j = j + ${THREADS}u) { part = part + exp(z[base + j] - mx); }
+${sumOf('total', 'part', 'f32', sg)}
   if (t == 0u) {
-    let logSum = log(sv[0]);
+    let logSum = log(total);
     let label = y[u32(params[3]) + row];
     var picked = bitcast<f32>(0x7fc00000u + u32(min(n, 0u)));
     if (label >= 0 && u32(label) < n) { picked = z[base + u32(label)]; }
@@ -40,7 +43,9 @@ ${treeReduce('sv[t] + sv[t + s]')}
     loss[row] = (mx - picked) + logSum;
     rowMax[row] = mx;
     rowLogSum[row] = logSum;
-  }`)}`;
+  }`,
+  sg,
+)}`;
 
 const BACKWARD = `${bindings([
   { name: 'z', type: 'f32', access: 'read' },
@@ -71,7 +76,7 @@ export function softmaxCrossEntropy(
   const [N, C] = logits.shape as [number, number];
   if (N === 0) return;
   engine.dispatch(
-    engine.kernel('softmaxCrossEntropy', () => FORWARD),
+    engine.kernel(forwardKey(engine.subgroups), () => forward(engine.subgroups)),
     Int32Array.from([N, C, logits.offset, labels.offset]),
     [bufferOf(logits), bufferOf(labels), loss, max, logSum],
     rowGrid(N),
@@ -99,7 +104,9 @@ export function softmaxCrossEntropyGrad(
 }
 
 /** The fused cross-entropy kernels by cache key, for compiling them ahead (see fused-kernels.ts). */
-export const CROSS_ENTROPY_KERNELS: readonly [string, () => string][] = [
-  ['softmaxCrossEntropy', () => FORWARD],
-  ['softmaxCrossEntropyGrad', () => BACKWARD],
-];
+export function crossEntropyKernels(subgroups: boolean): readonly (readonly [string, () => string])[] {
+  return [
+    [forwardKey(subgroups), () => forward(subgroups)],
+    ['softmaxCrossEntropyGrad', () => BACKWARD],
+  ];
+}

@@ -120,7 +120,11 @@ export function matmul(
   const kernel = engine.kernel(`matmul:f32:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}x${cols}${suffix}`, () =>
     registerSource(vec4B, rowsPer, epilogue, cols),
   );
-  engine.dispatch(kernel, meta, buffers, [Math.ceil(N / (TILE * cols)), Math.ceil(M / (TILE * rowsPer)), batches]);
+  engine.dispatch(kernel, meta, buffers, [
+    Math.ceil(N / (TILE * cols)),
+    Math.ceil(M / (TILE * rowsPer)),
+    batches,
+  ]);
 }
 
 /**

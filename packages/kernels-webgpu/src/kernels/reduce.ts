@@ -28,10 +28,16 @@ const FOLDS: Record<'sum' | 'prod' | 'max' | 'min', Fold> = {
   min: { identity: { f32: FIRST, i32: FIRST, u32: FIRST }, combine: 'select(a, b, b < a || b != b)' },
 };
 
-/** Entry point of a row kernel: one workgroup of `THREADS` per row; defines `row`, `n`, `base` and `t`. */
-export function rowMain(body: string): string {
+/**
+ * Entry point of a row kernel: one workgroup of `THREADS` per row; defines `row`, `n`, `base` and
+ * `t` (and, with `subgroups`, the `sgLane` / `sgSize` builtins {@link sumOf} uses).
+ */
+export function rowMain(body: string, subgroups = false): string {
+  const sg = subgroups
+    ? ', @builtin(subgroup_invocation_id) sgLane: u32, @builtin(subgroup_size) sgSize: u32'
+    : '';
   return `@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>${sg}) {
   let row = wg.x + wg.y * nwg.x;
   if (row >= u32(params[0])) { return; }
   let n = u32(params[1]);
@@ -39,6 +45,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
   let t = lid.x;
 ${body}
 }`;
+}
+
+/** The directive a module using subgroup builtins starts with ('' without them). */
+export function subgroupsDirective(subgroups: boolean): string {
+  return subgroups ? 'enable subgroups;' : '';
 }
 
 /**
@@ -53,6 +64,21 @@ export function treeReduce(op: string): string {
   }`;
 }
 
+/**
+ * WGSL defining `let ${name}`, the sum over the row's invocations of each one's `partial`
+ * (of type `type`), through workgroup array `sv`. With subgroups, one barrier instead of the
+ * tree's seven: every subgroup adds up all of `sv` (each lane a strided share, then
+ * `subgroupAdd`), so no assumption is made about which invocations form a subgroup. Without,
+ * the shared-memory tree. `sv` may be reused after a `workgroupBarrier()`.
+ */
+export function sumOf(name: string, partial: string, type: WgslType, subgroups: boolean): string {
+  if (!subgroups) return `  sv[t] = ${partial};\n${treeReduce('sv[t] + sv[t + s]')}\n  let ${name} = sv[0];`;
+  return `  sv[t] = ${partial};
+  workgroupBarrier();
+  var ${name}Share = ${type}(0);
+  for (var j = sgLane; j < ${THREADS}u; j = j + sgSize) { ${name}Share = ${name}Share + sv[j]; }
+  let ${name} = subgroupAdd(${name}Share);`;
+}
 /** Grid of one workgroup per row. */
 export function rowGrid(rows: number): [number, number, number] {
   return rows <= 65535 ? [rows, 1, 1] : [65535, Math.ceil(rows / 65535), 1];
@@ -109,19 +135,24 @@ export function reduceRows(
     return;
   }
   const fold = FOLDS[op];
-  const kernel = engine.kernel(`reduce:${op}:${dtype}`, () =>
+  // sums through subgroups where the device has them; max/min/prod keep the tree (NaN rules)
+  const sg = op === 'sum' && engine.subgroups;
+  const kernel = engine.kernel(`reduce:${op}:${dtype}${sg ? ':sg' : ''}`, () =>
     [
+      subgroupsDirective(sg),
       bindings([
         { name: 'inp', type: t, access: 'read' },
         { name: 'out', type: t, access: 'read_write' },
       ]),
       `var<workgroup> sv: array<${t}, ${THREADS}>;`,
       `fn combine(a: ${t}, b: ${t}) -> ${t} { return ${fold.combine}; }`,
-      rowMain(`  var acc = ${fold.identity[t]};
+      rowMain(
+        `  var acc = ${fold.identity[t]};
   for (var j = t; j < n; j = j + ${THREADS}u) { acc = combine(acc, inp[base + j]); }
-  sv[t] = acc;
-${treeReduce('combine(sv[t], sv[t + s])')}
-  if (t == 0u) { out[row] = ${dtype === 'uint8' ? 'sv[0] & 255u' : 'sv[0]'}; }`),
+${sg ? sumOf('total', 'acc', t, true) : `  sv[t] = acc;\n${treeReduce('combine(sv[t], sv[t + s])')}\n  let total = sv[0];`}
+  if (t == 0u) { out[row] = ${dtype === 'uint8' ? 'total & 255u' : 'total'}; }`,
+        sg,
+      ),
     ].join('\n'),
   );
   engine.dispatch(kernel, meta, [bufferOf(x), out], rowGrid(rows));
@@ -137,29 +168,33 @@ export function softmaxRows(
   out: GPUBuffer,
 ): void {
   if (rows === 0 || n === 0) return;
-  const kernel = engine.kernel(`softmax:${log}`, () =>
+  const sg = engine.subgroups;
+  const kernel = engine.kernel(`softmax:${log}${sg ? ':sg' : ''}`, () =>
     [
+      subgroupsDirective(sg),
       bindings([
         { name: 'inp', type: 'f32', access: 'read' },
         { name: 'out', type: 'f32', access: 'read_write' },
       ]),
       `var<workgroup> sv: array<f32, ${THREADS}>;`,
-      rowMain(`  let outBase = row * n;
+      rowMain(
+        `  let outBase = row * n;
   var m = inp[base];
   for (var j = t; j < n; j = j + ${THREADS}u) { m = max(m, inp[base + j]); }
   sv[t] = m;
 ${treeReduce('max(sv[t], sv[t + s])')}
   let rowMax = sv[0];
   workgroupBarrier();
-  var total = 0.0;
-  for (var j = t; j < n; j = j + ${THREADS}u) { total = total + exp(inp[base + j] - rowMax); }
-  sv[t] = total;
-${treeReduce('sv[t] + sv[t + s]')}
+  var part = 0.0;
+  for (var j = t; j < n; j = j + ${THREADS}u) { part = part + exp(inp[base + j] - rowMax); }
+${sumOf('total', 'part', 'f32', sg)}
   // (x − max) first: exact for large logits, where x − (max + log Σ) would lose the small part
-  let logTotal = log(sv[0]);
+  let logTotal = log(total);
   for (var j = t; j < n; j = j + ${THREADS}u) {
     out[outBase + j] = ${log ? '(inp[base + j] - rowMax) - logTotal' : 'exp((inp[base + j] - rowMax) - logTotal)'};
-  }`),
+  }`,
+        sg,
+      ),
     ].join('\n'),
   );
   engine.dispatch(kernel, Int32Array.from([rows, n, x.offset]), [bufferOf(x), out], rowGrid(rows));
