@@ -4,14 +4,20 @@ import { DTypeError } from './errors.js';
  * Element types. `bool` is stored one byte per element (0 or 1) and is what comparisons return;
  * `uint8` is for images; `int32` for labels and indices; `float32` for everything learned;
  * `float64` for reference computations such as finite-difference gradient checks (the CPU backend
- * supports it; GPU backends may not).
+ * supports it; GPU backends may not); `float16` (IEEE binary16) halves the memory of an array where
+ * a GPU backend stores it natively (WebGPU with `shader-f16`; the WebAssembly backend refuses it).
+ * On the host a float16 array reads and writes as a Float32Array of values that binary16 holds
+ * exactly (JavaScript has no Float16Array in Node 20); the CPU backend computes like float32 and
+ * rounds every result to binary16.
  */
-export type DType = 'float64' | 'float32' | 'int32' | 'uint8' | 'bool';
+export type DType = 'float64' | 'float32' | 'float16' | 'int32' | 'uint8' | 'bool';
 
 /** The typed array that stores each dtype. */
 export interface TypedArrayFor {
   float64: Float64Array;
   float32: Float32Array;
+  /** Values exactly representable in binary16, one per element. */
+  float16: Float32Array;
   int32: Int32Array;
   uint8: Uint8Array;
   bool: Uint8Array;
@@ -21,11 +27,11 @@ export interface TypedArrayFor {
 export type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 /** Every dtype, in promotion order. */
-export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'float32', 'float64'];
+export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'float16', 'float32', 'float64'];
 
 /** Bytes per element. */
 export function bytesPerElement(dtype: DType): number {
-  return dtype === 'float64' ? 8 : dtype === 'float32' || dtype === 'int32' ? 4 : 1;
+  return dtype === 'float64' ? 8 : dtype === 'float32' || dtype === 'int32' ? 4 : dtype === 'float16' ? 2 : 1;
 }
 
 /** Allocates a zero-filled typed array for `dtype`. */
@@ -34,6 +40,7 @@ export function allocTyped(dtype: DType, size: number): TypedArray {
     case 'float64':
       return new Float64Array(size);
     case 'float32':
+    case 'float16':
       return new Float32Array(size);
     case 'int32':
       return new Int32Array(size);
@@ -52,7 +59,7 @@ export function dtypeOfTyped(data: TypedArray): DType {
 
 /** True for the dtypes that hold whole numbers. */
 export function isIntegral(dtype: DType): boolean {
-  return dtype !== 'float32' && dtype !== 'float64';
+  return dtype !== 'float16' && dtype !== 'float32' && dtype !== 'float64';
 }
 
 /** Checks a string names a dtype. */
@@ -64,10 +71,12 @@ export function assertDType(op: string, dtype: unknown): asserts dtype is DType 
 
 // Lossless conversions: a value of the key dtype is represented exactly by each listed dtype.
 // int32 → float32 is deliberately missing: integers above 2^24 would be rounded.
+// uint8 → float16 is exact (binary16 holds every integer up to 2048).
 const LOSSLESS: Record<DType, readonly DType[]> = {
-  bool: ['bool', 'uint8', 'int32', 'float32', 'float64'],
-  uint8: ['uint8', 'int32', 'float32', 'float64'],
+  bool: ['bool', 'uint8', 'int32', 'float16', 'float32', 'float64'],
+  uint8: ['uint8', 'int32', 'float16', 'float32', 'float64'],
   int32: ['int32', 'float64'],
+  float16: ['float16', 'float32', 'float64'],
   float32: ['float32', 'float64'],
   float64: ['float64'],
 };
@@ -94,11 +103,11 @@ export function promoteTypes(op: string, a: DType, b: DType): DType {
 
 /**
  * The dtype an op that only makes sense on real numbers (exp, div, mean, …) computes in:
- * float64 stays float64; otherwise float32, reached losslessly from bool/uint8 (int32 needs an
- * explicit cast).
+ * float64 and float16 stay as they are; otherwise float32, reached losslessly from bool/uint8
+ * (int32 needs an explicit cast).
  */
-export function floatResultType(op: string, dtype: DType): 'float32' | 'float64' {
-  if (dtype === 'float64') return 'float64';
+export function floatResultType(op: string, dtype: DType): 'float16' | 'float32' | 'float64' {
+  if (dtype === 'float64' || dtype === 'float16') return dtype;
   if (canCastLosslessly(dtype, 'float32')) return 'float32';
   throw new DTypeError(
     op,

@@ -47,6 +47,7 @@ export {
   ShapeError,
   ValueError,
 } from './errors.js';
+export { fromFloat16Bits, roundToFloat16, toFloat16Bits } from './float16.js';
 export { type MemoryInfo, memory } from './memory/memory.js';
 export { type Disposable, dispose, keep, OWNED_DISPOSABLES, tidy, trackInScope } from './memory/scope.js';
 export {

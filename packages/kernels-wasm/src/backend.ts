@@ -73,6 +73,11 @@ export class WasmBackend implements Backend {
   /** An uninitialised block for `size` elements, counted as live. */
   private allocRaw(dtype: DType, size: number): WasmStorage {
     this.checkLive('alloc');
+    if (dtype === 'float16')
+      throw new BackendError(
+        'alloc',
+        'the WebAssembly backend has no float16 (wasm SIMD has no half-precision lanes); cast to float32, or use the CPU or WebGPU backend for float16',
+      );
     const block = Allocator.sizeClass(size * bytesPerElement(dtype));
     const ptr = this.heap.allocator.alloc(block);
     this.liveBuffers++;

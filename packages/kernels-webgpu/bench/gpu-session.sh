@@ -2,7 +2,7 @@
 # Everything to measure when a real GPU is at hand, in one run (the device machine may be lent
 # for minutes only): the WGSL parity check, the backend bench with its per-kernel profile and
 # matmul up to 4096² beside TF.js webgpu, the matmul block sweeps (rows; rows × columns), row sums
-# with and without subgroups, the rnn-lm LSTM LM step, and the
+# with and without subgroups, float16 against float32 matmul, the rnn-lm LSTM LM step, and the
 # lesson apps on --backend webgpu. Every output goes to $OUT (default out/gpu-session) with the
 # adapter's name in each file, to be copied into the READMEs.
 #
@@ -41,6 +41,7 @@ step() { # name, seconds, command…
 (cd packages/kernels-webgpu && step matmul-rows 180 "${TSX[@]}" bench/matmul-rows.ts 2,4,8,16)
 (cd packages/kernels-webgpu && step matmul-blocks 180 "${TSX[@]}" bench/matmul-blocks.ts 4x4,8x4,4x8,8x8,16x8)
 (cd packages/kernels-webgpu && step row-sums 120 "${TSX[@]}" bench/row-sums.ts)
+(cd packages/kernels-webgpu && step float16 120 "${TSX[@]}" bench/float16.ts 1024,2048,4096)
 (cd packages/rnn-lm && step lstm-lm 300 "${TSX[@]}" bench/speed.ts --no-cpu --seconds 3)
 (cd apps/mlp-mnist && step mlp-mnist-webgpu 300 "${TSX[@]}" src/bin.ts train --backend webgpu --no-progress)
 (cd apps/cnn && step cnn-webgpu 420 "${TSX[@]}" src/bin.ts train --backend webgpu --epochs 1 --no-progress)

@@ -21,7 +21,7 @@ import {
   type WindowGeometry,
 } from '@mlblocks/core-tensor';
 import { isSoftwareAdapter } from './adapter.js';
-import { fromGpuWords, GPU_ELEMENT_BYTES, toGpuWords, wgslType } from './engine/dtypes.js';
+import { fromGpuWords, gpuBytes, toGpuWords, wgslType } from './engine/dtypes.js';
 import { Engine } from './engine/engine.js';
 import { adapterKind, convTuningFor, MATMUL_COLS, MATMUL_ROWS } from './engine/tuning.js';
 import * as conv from './kernels/conv.js';
@@ -79,7 +79,8 @@ export class WebGPUBackend implements Backend {
   // ── memory ──────────────────────────────────────────────────────────────────────────────
   alloc(dtype: DType, size: number): GpuStorage {
     wgslType('alloc', dtype);
-    const buffer = this.engine.allocate(size * GPU_ELEMENT_BYTES);
+    this.checkFloat16('alloc', dtype);
+    const buffer = this.engine.allocate(gpuBytes(dtype, size));
     const storage = this.track(dtype, size, buffer);
     ew.fill(this.engine, dtype, size, 0, buffer); // pooled buffers hold stale data
     return storage;
@@ -87,19 +88,20 @@ export class WebGPUBackend implements Backend {
 
   upload(dtype: DType, data: TypedArray): GpuStorage {
     wgslType('upload', dtype);
+    this.checkFloat16('upload', dtype);
     return this.track(dtype, data.length, this.engine.upload(toGpuWords(dtype, data)));
   }
 
   async read(storage: Storage): Promise<TypedArray> {
     const s = storage as GpuStorage;
-    const words = await this.engine.read('read', s.buffer, s.size * GPU_ELEMENT_BYTES);
+    const words = await this.engine.read('read', s.buffer, gpuBytes(s.dtype, s.size));
     return fromGpuWords(s.dtype, words, s.size);
   }
 
   free(storage: Storage): void {
     const s = storage as GpuStorage;
     this.liveBuffers--;
-    this.liveBytes -= s.size * GPU_ELEMENT_BYTES;
+    this.liveBytes -= gpuBytes(s.dtype, s.size);
     this.engine.pool.release(s.buffer);
   }
 
@@ -187,7 +189,7 @@ export class WebGPUBackend implements Backend {
 
   matmul(a: StridedView, b: StridedView): Storage {
     const rank = a.shape.length;
-    const out = this.fresh('float32', sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
+    const out = this.fresh(floatOut(a), sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
     matmul(this.engine, a, b, out.buffer);
     return out;
   }
@@ -198,16 +200,14 @@ export class WebGPUBackend implements Backend {
     bias: StridedView | null,
     activation: FusedActivation,
   ): Storage {
-    float32Only('matmulBiasActivation', a, b, ...(bias ? [bias] : []));
     const rank = a.shape.length;
-    const out = this.fresh('float32', sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
+    const out = this.fresh(floatOut(a), sizeOf(a.shape.slice(0, rank - 1)) * b.shape[rank - 1]!);
     matmul(this.engine, a, b, out.buffer, bias, activation);
     return out;
   }
 
   activationGrad(activation: FusedActivation, y: StridedView, dy: StridedView): Storage {
-    float32Only('activationGrad', y, dy);
-    const out = this.fresh('float32', sizeOf(y.shape));
+    const out = this.fresh(floatOut(y), sizeOf(y.shape));
     ew.activationGrad(this.engine, activation, y, dy, out.buffer);
     return out;
   }
@@ -226,6 +226,21 @@ export class WebGPUBackend implements Backend {
   }
 
   scatterAdd(outShape: readonly number[], axis: number, indices: StridedView, src: StridedView): Storage {
+    if (src.storage.dtype === 'float16') {
+      // WGSL has no 16-bit atomics: accumulate in float32 and round once, as the CPU reference does
+      const dense = (s: Storage, shape: readonly number[]) => ({
+        storage: s,
+        shape,
+        strides: contiguousStrides(shape),
+        offset: 0,
+      });
+      const wide = this.copy(src, 'float32');
+      const sum = this.scatterAdd(outShape, axis, indices, dense(wide, src.shape));
+      const out = this.copy(dense(sum, outShape), 'float16');
+      this.free(wide);
+      this.free(sum);
+      return out;
+    }
     const outer = sizeOf(outShape.slice(0, axis));
     const inner = sizeOf(outShape.slice(axis + 1));
     const count = sizeOf(indices.shape);
@@ -395,7 +410,7 @@ export class WebGPUBackend implements Backend {
   private softmaxRows(x: StridedView, log: boolean): Storage {
     const n = x.shape[x.shape.length - 1] ?? 1;
     const rows = n === 0 ? 0 : sizeOf(x.shape) / n;
-    const out = this.fresh('float32', sizeOf(x.shape));
+    const out = this.fresh(floatOut(x), sizeOf(x.shape));
     this.withContiguous(x, (dense) => softmaxRows(this.engine, dense, rows, n, log, out.buffer));
     return out;
   }
@@ -414,15 +429,31 @@ export class WebGPUBackend implements Backend {
   // An output buffer that the kernel will overwrite entirely (no zero fill needed).
   private fresh(dtype: DType, size: number): GpuStorage {
     wgslType('alloc', dtype);
-    return this.track(dtype, size, this.engine.allocate(size * GPU_ELEMENT_BYTES));
+    this.checkFloat16('alloc', dtype);
+    return this.track(dtype, size, this.engine.allocate(gpuBytes(dtype, size)));
+  }
+
+  // float16 is WGSL's f16, which exists only on devices with the shader-f16 feature
+  private checkFloat16(op: string, dtype: DType): void {
+    if (dtype === 'float16' && !this.device.features.has('shader-f16'))
+      throw new BackendError(
+        op,
+        `float16 needs the WebGPU feature 'shader-f16', which this adapter (${this.adapterDescription}) does not offer; use float32`,
+      );
   }
 
   private track(dtype: DType, size: number, buffer: GPUBuffer): GpuStorage {
     this.liveBuffers++;
-    this.liveBytes += size * GPU_ELEMENT_BYTES;
+    this.liveBytes += gpuBytes(dtype, size);
     this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
     return new GpuStorage(this, dtype, size, buffer);
   }
+}
+
+/** The dtype of a float kernel's result: float16 for float16 operands, else float32 (WGSL has no f64). */
+function floatOut(v: StridedView): 'float16' | 'float32' {
+  wgslType('float kernel', v.storage.dtype);
+  return v.storage.dtype === 'float16' ? 'float16' : 'float32';
 }
 
 /** The window kernels compute in float32 (WGSL has no float64): anything else is a typed error. */

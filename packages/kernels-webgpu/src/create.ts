@@ -43,8 +43,9 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions): Promis
   }
   let device: GPUDevice;
   try {
-    // timestamps for engine.startProfile(), subgroup operations for row sums: where offered
-    const wanted = ['timestamp-query', 'subgroups'] as GPUFeatureName[];
+    // timestamps for engine.startProfile(), subgroup operations for row sums, f16 for the
+    // float16 dtype: each where the adapter offers it
+    const wanted = ['timestamp-query', 'subgroups', 'shader-f16'] as GPUFeatureName[];
     const requiredFeatures = wanted.filter((f) => adapter.features.has(f));
     device = await adapter.requestDevice({ requiredFeatures });
   } catch (error) {

@@ -86,6 +86,19 @@ describe('safetensors', () => {
     }
   });
 
+  it('writes float16 as F16 (binary16 bits), which loads back as float32 with the same values', () => {
+    const half = fromArray([0.1, -2.5, 65504, 2 ** -24], { dtype: 'float16' });
+    const bytes = serializeSafetensors(new Map([['half', half]]));
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+    expect(header.half).toEqual({ dtype: 'F16', shape: [4], data_offsets: [0, 8] });
+    const bits = new Uint16Array(bytes.slice(8 + headerLength).buffer);
+    expect(Array.from(bits)).toEqual([0x2e66, 0xc100, 0x7bff, 0x0001]);
+    const loaded = deserializeSafetensors(bytes).tensors.get('half')!;
+    expect(loaded.dtype).toBe('float32');
+    expect(Array.from(loaded.dataSync())).toEqual(Array.from(half.dataSync()));
+  });
+
   it('rejects corrupt files whole, saying what is wrong', async () => {
     const good = new Uint8Array(await readFile(fixture('from-python.safetensors')));
     const bad = (bytes: Uint8Array) => () => deserializeSafetensors(bytes);

@@ -223,14 +223,20 @@ async function runCase(backend: Backend, c: Case): Promise<Result> {
   }
 }
 
+/** One binary16 ulp relative to the value (2⁻¹⁰), with room for a second rounding. */
+const FLOAT16_ULP = 2 ** -9;
+
 /**
  * Why `got` differs from `want`, or null: same dtype and length, every element within `tol`
  * relative with the same absolute floor (|Δ| ≤ tol·(1 + |want|)); NaN matches NaN.
  */
-function compare(want: Result, got: Result, tol: number, name: string): string | null {
+function compare(want: Result, got: Result, tolerance: number, name: string): string | null {
   if (want.error) return `the case is broken: the CPU reference throws ${want.error}`;
   if (got.error) return `${name} throws ${got.error}`;
   if (got.dtype !== want.dtype) return `dtype ${got.dtype} on ${name}, ${want.dtype} on the CPU`;
+  // float16 results: the CPU rounds its float64 arithmetic to float32 and then to binary16, a
+  // backend its float32 arithmetic to binary16 — one binary16 ulp (2⁻¹⁰ relative) apart at most
+  const tol = want.dtype === 'float16' && tolerance > 0 ? Math.max(tolerance, FLOAT16_ULP) : tolerance;
   const [a, b] = [want.data!, got.data!];
   if (a.length !== b.length) return `${b.length} elements on ${name}, ${a.length} on the CPU`;
   for (let i = 0; i < a.length; i++) {

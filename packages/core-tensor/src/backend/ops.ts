@@ -10,7 +10,7 @@ import type { DType } from '../dtype.js';
 /**
  * Which dtypes an op takes, as the NDArray layer hands them to a backend:
  * - `numeric`: every dtype but bool;
- * - `float`: float32 and float64 (the NDArray layer converts integer inputs to float32 first);
+ * - `float`: float16, float32 and float64 (the NDArray layer converts integer inputs to float32 first);
  * - `bool`: bool only;
  * - `any`: every dtype.
  */
@@ -86,10 +86,10 @@ export type ReduceOp = keyof typeof REDUCE_OP_KINDS;
 export const REDUCE_OPS = Object.keys(REDUCE_OP_KINDS) as readonly ReduceOp[];
 
 const KIND_DTYPES: Record<OpKind, readonly DType[]> = {
-  numeric: ['uint8', 'int32', 'float32', 'float64'],
-  float: ['float32', 'float64'],
+  numeric: ['uint8', 'int32', 'float16', 'float32', 'float64'],
+  float: ['float16', 'float32', 'float64'],
   bool: ['bool'],
-  any: ['bool', 'uint8', 'int32', 'float32', 'float64'],
+  any: ['bool', 'uint8', 'int32', 'float16', 'float32', 'float64'],
 };
 
 /** The dtypes a backend receives for an op of `kind`. */

@@ -8,6 +8,7 @@ import {
   type UnaryOp,
 } from '../backend/ops.js';
 import { allocTyped, bytesPerElement, type DType, type TypedArray } from '../dtype.js';
+import { roundToFloat16InPlace } from '../float16.js';
 import { contiguousStrides, sizeOf } from '../shape/shape.js';
 import type { ConvGeometry, WindowGeometry } from '../shape/window.js';
 import {
@@ -39,6 +40,16 @@ export class CpuBackend implements Backend {
 
   constructor(name = 'cpu') {
     this.name = name;
+    // float16 results are computed as float32 are, then rounded to binary16 (one wrapper, so no
+    // kernel needs to know about float16); ops that only move values need no rounding
+    for (const method of COMPUTING) {
+      const compute = this[method] as (...args: unknown[]) => Storage | (Storage | null)[];
+      Object.defineProperty(this, method, {
+        value: (...args: unknown[]) => roundFloat16Results(compute.apply(this, args)),
+        configurable: true,
+        writable: true,
+      });
+    }
   }
 
   alloc(dtype: DType, size: number): CpuStorage {
@@ -50,6 +61,7 @@ export class CpuBackend implements Backend {
   upload(dtype: DType, data: TypedArray): CpuStorage {
     const storage = this.alloc(dtype, data.length);
     storage.data.set(data);
+    if (dtype === 'float16') roundToFloat16InPlace(storage.data);
     return storage;
   }
 
@@ -258,4 +270,35 @@ export class CpuBackend implements Backend {
       toBool,
     );
   }
+}
+
+/** The methods that compute new values (the rest move values a float16 array already holds). */
+const COMPUTING = [
+  'fill',
+  'copy',
+  'unary',
+  'binary',
+  'reduce',
+  'matmul',
+  'matmulBiasActivation',
+  'activationGrad',
+  'scatterAdd',
+  'logSoftmax',
+  'softmax',
+  'conv2d',
+  'conv2dInputGrad',
+  'conv2dWeightGrad',
+  'maxPool2dGrad',
+  'softmaxCrossEntropy',
+  'softmaxCrossEntropyGrad',
+  'lstmCell',
+  'lstmCellGrad',
+  'gruCell',
+  'gruCellGrad',
+] as const satisfies readonly (keyof CpuBackend)[];
+
+function roundFloat16Results<R extends Storage | (Storage | null)[]>(result: R): R {
+  for (const s of Array.isArray(result) ? result : [result])
+    if (s?.dtype === 'float16') roundToFloat16InPlace((s as CpuStorage).data);
+  return result;
 }

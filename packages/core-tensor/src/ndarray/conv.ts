@@ -1,5 +1,5 @@
-import { floatResultType, promoteTypes } from '../dtype.js';
-import { fmtShape, ShapeError, ValueError } from '../errors.js';
+import { type DType, floatResultType, promoteTypes } from '../dtype.js';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { tidy } from '../memory/scope.js';
 import { checkOptions, type OptionNames } from '../options.js';
 import {
@@ -36,9 +36,15 @@ export interface Conv2dOptions extends WindowOptions {
  */
 function computeType(op: string, ...arrays: NDArray[]): 'float32' | 'float64' {
   for (const a of arrays.slice(1)) sameBackend(op, arrays[0]!, a);
-  return arrays
-    .map((a) => floatResultType(op, a.dtype))
-    .reduce((t, u) => promoteTypes(op, t, u) as 'float32' | 'float64');
+  const dtype = arrays
+    .map((a): DType => floatResultType(op, a.dtype))
+    .reduce((t, u) => promoteTypes(op, t, u));
+  if (dtype === 'float16')
+    throw new DTypeError(
+      op,
+      "the window ops take float32 or float64, not float16; cast with .cast('float32')",
+    );
+  return dtype as 'float32' | 'float64';
 }
 
 /** `a` as a contiguous array of `dtype` (a new handle on the same storage when it already is one). */

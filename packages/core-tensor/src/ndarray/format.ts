@@ -40,7 +40,7 @@ function range(start: number, stop: number): number[] {
 
 function formatterFor(dtype: string, values: TypedArray): (v: number) => string {
   if (dtype === 'bool') return (v) => (v ? 'true' : 'false');
-  if (dtype !== 'float32' && dtype !== 'float64') return (v) => String(v);
+  if (dtype !== 'float16' && dtype !== 'float32' && dtype !== 'float64') return (v) => String(v);
   let maxAbs = 0;
   let minAbs = Number.POSITIVE_INFINITY;
   for (const v of values) {

@@ -58,7 +58,8 @@ export function matmulBiasActivation(
   const kernel = fusedKernel(a.backend, op);
   const dtypes = new Set([a.dtype, b.dtype, ...(bias ? [bias.dtype] : [])]);
   const [dtype] = dtypes;
-  const fusable = kernel && dtypes.size === 1 && (dtype === 'float32' || dtype === 'float64');
+  const fusable =
+    kernel && dtypes.size === 1 && (dtype === 'float16' || dtype === 'float32' || dtype === 'float64');
   if (!fusable) {
     return tidy(() => {
       const product = matmul(a, b);
@@ -103,7 +104,7 @@ export function activationGrad(activation: FusedActivation, y: NDArray, dy: NDAr
       op,
       `y and dy must have one shape, got ${fmtShape(y.shape)} and ${fmtShape(dy.shape)}`,
     );
-  if (y.dtype !== dy.dtype || (y.dtype !== 'float32' && y.dtype !== 'float64'))
+  if (y.dtype !== dy.dtype || !['float16', 'float32', 'float64'].includes(y.dtype))
     throw new DTypeError(op, `y and dy must share a float dtype, got ${y.dtype} and ${dy.dtype}`);
   const kernel = fusedKernel(y.backend, op);
   if (kernel)

@@ -124,7 +124,7 @@ export class Engine {
   kernel(key: string, code: () => string): Kernel {
     const cached = this.pipelines.get(key);
     if (cached) return cached;
-    const source = code();
+    const source = withDirectives(code());
     if (this.printShaders) console.log(`// ${key}\n${source}`);
     const module = this.device.createShaderModule({ code: source, label: key });
     const pipeline = this.device.createComputePipeline({
@@ -148,7 +148,7 @@ export class Engine {
     let message: string | null = null;
     let pipeline: GPUComputePipeline | null = null;
     try {
-      const module = this.device.createShaderModule({ code: code(), label: key });
+      const module = this.device.createShaderModule({ code: withDirectives(code()), label: key });
       pipeline = await this.device.createComputePipelineAsync({
         layout: 'auto',
         compute: { module, entryPoint: 'main' },
@@ -357,4 +357,15 @@ export class Engine {
 export function groups1d(threads: number): [number, number, number] {
   const groups = Math.max(1, Math.ceil(threads / WORKGROUP));
   return groups <= MAX_GROUPS ? [groups, 1, 1] : [MAX_GROUPS, Math.ceil(groups / MAX_GROUPS), 1];
+}
+
+/**
+ * A WGSL module with its `enable` directives first, as WGSL requires: the ones the generators
+ * wrote anywhere (`enable subgroups;`), and `enable f16;` when the module uses the f16 type.
+ */
+export function withDirectives(source: string): string {
+  const directives = new Set(source.match(/^\s*enable \w+;\s*$/gm)?.map((d) => d.trim()) ?? []);
+  const body = source.replace(/^\s*enable \w+;\s*$/gm, '');
+  if (/\bf16\b/.test(body)) directives.add('enable f16;');
+  return directives.size === 0 ? source : `${[...directives].join('\n')}\n${body}`;
 }

@@ -7,7 +7,7 @@ import {
   type StridedView,
   type UnaryOp,
 } from '@mlblocks/core-tensor';
-import { type WgslType, wgslType } from '../engine/dtypes.js';
+import { computeType, type WgslType, wgslType } from '../engine/dtypes.js';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
 import { bindings, coalesce, helpersFor, mapMain, RUN, readMode, STRIDED_AT, stridedMeta } from './wgsl.js';
@@ -15,7 +15,8 @@ import { bindings, coalesce, helpersFor, mapMain, RUN, readMode, STRIDED_AT, str
 /**
  * Element-wise kernels, generated from one table of WGSL expressions per op and storage type
  * (like the CPU backend's table): `x` for unary ops, `a`/`b` for binary ones. Inputs are read
- * through their strides (broadcast axes have stride 0); the output is contiguous.
+ * through their strides (broadcast axes have stride 0); the output is contiguous. f16 storage is
+ * read into f32, computed with the f32 expressions and rounded once when stored.
  */
 
 type Exprs = Partial<Record<WgslType, string>>;
@@ -76,6 +77,11 @@ function store(expr: string, dtype: DType, isBool = false): string {
   return dtype === 'uint8' ? `(${expr}) & 255u` : expr;
 }
 
+/** A loaded value in the type kernels compute in (f16 → f32). */
+function widen(type: WgslType, value: string): string {
+  return type === 'f16' ? `f32(${value})` : value;
+}
+
 /**
  * Runs a generated map kernel: inputs read through strides (after merging the axes they step
  * through alike), one contiguous output; each invocation writes {@link RUN} consecutive elements.
@@ -109,7 +115,7 @@ function runMap(
       mapMain(
         modes,
         (index) =>
-          `${inputs.map((_, k) => `    let v${k} = in${k}[${index(k)}];`).join('\n')}\n    out[i] = ${expr};`,
+          `${inputs.map((inp, k) => `    let v${k} = ${widen(inp.type, `in${k}[${index(k)}]`)};`).join('\n')}\n    out[i] = ${outType === 'f16' ? `f16(${expr})` : expr};`,
       ),
     ].join('\n'),
   );
@@ -120,7 +126,7 @@ function runMap(
 export function unary(engine: Engine, op: UnaryOp, x: StridedView, out: GPUBuffer): void {
   const dtype = x.storage.dtype;
   const t = wgslType(op, dtype);
-  const expr = UNARY[op][t];
+  const expr = UNARY[op][computeType(t)];
   if (!expr) throw new BackendError(op, `the WebGPU backend has no ${dtype} kernel for ${op}`);
   runMap(
     engine,
@@ -136,7 +142,7 @@ export function unary(engine: Engine, op: UnaryOp, x: StridedView, out: GPUBuffe
 export function binary(engine: Engine, op: BinaryOp, a: StridedView, b: StridedView, out: GPUBuffer): void {
   const dtype = a.storage.dtype;
   const t = wgslType(op, dtype);
-  const expr = BINARY[op][t];
+  const expr = BINARY[op][computeType(t)];
   if (!expr) throw new BackendError(op, `the WebGPU backend has no ${dtype} kernel for ${op}`);
   // comparisons, and and/or on bool: the expression is a WGSL bool, stored as 0/1
   const isBool = binaryResultDType(op, dtype) === 'bool';
@@ -163,14 +169,15 @@ export function activationGrad(
   dy: StridedView,
   out: GPUBuffer,
 ): void {
+  const t = wgslType('activationGrad', y.storage.dtype);
   runMap(
     engine,
-    `activationGrad:${activation}`,
+    `activationGrad:${activation}:${t}`,
     [
-      { view: y, type: 'f32' },
-      { view: dy, type: 'f32' },
+      { view: y, type: t },
+      { view: dy, type: t },
     ],
-    'f32',
+    t,
     y.shape,
     ACTIVATION_GRAD[activation],
     out,
@@ -206,12 +213,13 @@ export function copy(engine: Engine, x: StridedView, dtype: DType, out: GPUBuffe
   const from = x.storage.dtype;
   const ti = wgslType('copy', from);
   const to = wgslType('copy', dtype);
+  // the expression sees f16 as f32 (runMap widens it on load and rounds it on store)
+  const [ci, co] = [computeType(ti), computeType(to)];
   let expr: string;
   if (dtype === 'bool')
-    expr =
-      from === 'float32' ? 'select(0u, 1u, v0 != 0.0)' : `select(0u, 1u, v0 != ${ti === 'i32' ? '0' : '0u'})`;
-  else if (dtype === 'uint8') expr = ti === 'f32' ? 'u32(i32(v0)) & 255u' : 'u32(v0) & 255u';
-  else expr = to === ti ? 'v0' : `${to}(v0)`;
+    expr = ci === 'f32' ? 'select(0u, 1u, v0 != 0.0)' : `select(0u, 1u, v0 != ${ci === 'i32' ? '0' : '0u'})`;
+  else if (dtype === 'uint8') expr = ci === 'f32' ? 'u32(i32(v0)) & 255u' : 'u32(v0) & 255u';
+  else expr = co === ci ? 'v0' : `${co}(v0)`;
   runMap(engine, `copy:${from}:${dtype}`, [{ view: x, type: ti }], to, x.shape, expr, out);
 }
 
@@ -220,13 +228,16 @@ export function fill(engine: Engine, dtype: DType, size: number, value: number, 
   if (size === 0) return;
   const t = wgslType('fill', dtype);
   const bits = new Int32Array(1);
-  if (t === 'f32') new Float32Array(bits.buffer)[0] = value;
+  if (t === 'f32' || t === 'f16') new Float32Array(bits.buffer)[0] = value;
   else bits[0] = dtype === 'bool' ? (value ? 1 : 0) : dtype === 'uint8' ? value & 255 : value | 0;
   const kernel = engine.kernel(`fill:${t}`, () =>
     [
       bindings([{ name: 'out', type: t, access: 'read_write' }]),
       // meta [n, rank 1, n, value bits]: the value sits where mapMain expects an offset
-      mapMain(['scalar'], () => `    out[i] = bitcast<${t}>(base0);`),
+      mapMain(
+        ['scalar'],
+        () => `    out[i] = ${t === 'f16' ? 'f16(bitcast<f32>(base0))' : `bitcast<${t}>(base0)`};`,
+      ),
     ].join('\n'),
   );
   engine.dispatch(kernel, Int32Array.from([size, 1, size, bits[0]!]), [out], Math.ceil(size / RUN));

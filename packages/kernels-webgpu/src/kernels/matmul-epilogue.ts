@@ -7,6 +7,9 @@ import type { FusedActivation } from '@mlblocks/core-tensor';
  * invocation row on the vec4 of four adjacent columns the kernels accumulate, not per stored
  * element: unrolled per element, lavapipe took ~3 s to compile each kernel.
  */
+/** The storage type of a matmul's operands and result: f32, or f16 read into f32 accumulators. */
+export type ElementType = 'f32' | 'f16';
+
 export interface Epilogue {
   bias: boolean;
   activation: FusedActivation;
@@ -35,7 +38,7 @@ export function epilogueKey(e: Epilogue): string {
  */
 export function epilogueWgsl(e: Epilogue): string {
   const at = (q: number) =>
-    `bias[params[10 + 3 * params[9]] + min(j0 + ${q}, n - 1) * params[11 + 3 * params[9]]]`;
+    `f32(bias[params[10 + 3 * params[9]] + min(j0 + ${q}, n - 1) * params[11 + 3 * params[9]]])`;
   const biased = e.bias ? `v + vec4<f32>(${[0, 1, 2, 3].map(at).join(', ')})` : 'v';
   return `fn finish(v: vec4<f32>, j0: i32, n: i32) -> vec4<f32> {
   let x = ${biased};

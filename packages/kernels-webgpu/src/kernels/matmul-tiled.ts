@@ -1,4 +1,4 @@
-import { type Epilogue, epilogueWgsl } from './matmul-epilogue.js';
+import { type ElementType, type Epilogue, epilogueWgsl } from './matmul-epilogue.js';
 import { matmulOperands } from './matmul-operands.js';
 import { bindings } from './wgsl.js';
 
@@ -13,11 +13,11 @@ import { bindings } from './wgsl.js';
 export const TILED_SPAN = 64;
 const TK = 16;
 
-export const tiledSource = (epilogue: Epilogue) => `${bindings([
-  { name: 'a', type: 'f32', access: 'read' },
-  { name: 'b', type: 'f32', access: 'read' },
-  ...(epilogue.bias ? [{ name: 'bias', type: 'f32', access: 'read' } as const] : []),
-  { name: 'c', type: 'f32', access: 'read_write' },
+export const tiledSource = (epilogue: Epilogue, t: ElementType = 'f32') => `${bindings([
+  { name: 'a', type: t, access: 'read' },
+  { name: 'b', type: t, access: 'read' },
+  ...(epilogue.bias ? [{ name: 'bias', type: t, access: 'read' } as const] : []),
+  { name: 'c', type: t, access: 'read_write' },
 ])}
 ${epilogueWgsl(epilogue)}
 
@@ -42,12 +42,12 @@ ${matmulOperands('wg.z')}
       let ak = e % ${TK};
       let gi = tileRow + ar;
       let gk = t + ak;
-      As[ak][ar] = select(0.0, a[max(aBase + gi * aRs + gk * aCs, 0)], gi < M && gk < K);
+      As[ak][ar] = select(0.0, f32(a[max(aBase + gi * aRs + gk * aCs, 0)]), gi < M && gk < K);
       let bk = e / ${TILED_SPAN};
       let bc = e % ${TILED_SPAN};
       let gj = tileCol + bc;
       let gk2 = t + bk;
-      Bs[bk][bc] = select(0.0, b[max(bBase + gk2 * bRs + gj * bCs, 0)], gj < N && gk2 < K);
+      Bs[bk][bc] = select(0.0, f32(b[max(bBase + gk2 * bRs + gj * bCs, 0)]), gj < N && gk2 < K);
     }
     workgroupBarrier();
     for (var k = 0; k < ${TK}; k = k + 1) {
@@ -69,7 +69,7 @@ ${matmulOperands('wg.z')}
     let i = tileRow + i32(lid.y) * 4 + r;
     for (var q = 0; q < 4; q = q + 1) {
       let j = tileCol + i32(lid.x) * 4 + q;
-      if (i < M && j < N) { c[cBase + i * N + j] = rows[r][q]; }
+      if (i < M && j < N) { c[cBase + i * N + j] = ${t}(rows[r][q]); }
     }
   }
 }`;

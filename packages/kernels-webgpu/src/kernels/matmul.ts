@@ -1,7 +1,7 @@
 import type { FusedActivation, StridedView } from '@mlblocks/core-tensor';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
-import { type Epilogue, epilogueKey, epilogueWgsl } from './matmul-epilogue.js';
+import { type ElementType, type Epilogue, epilogueKey, epilogueWgsl } from './matmul-epilogue.js';
 import { matmulOperands } from './matmul-operands.js';
 import { TILED_SPAN, tiledSource } from './matmul-tiled.js';
 import { bindings } from './wgsl.js';
@@ -21,19 +21,25 @@ import { bindings } from './wgsl.js';
 const TILE = 8;
 const BLOCK = 4;
 
-export const registerSource = (vec4B: boolean, rows: number, epilogue: Epilogue, cols = BLOCK) => {
+export const registerSource = (
+  vec4B: boolean,
+  rows: number,
+  epilogue: Epilogue,
+  cols = BLOCK,
+  t: ElementType = 'f32',
+) => {
   const halves = cols / 4; // vec4 accumulators per row
   const R = Array.from({ length: rows }, (_, r) => r);
   const H = Array.from({ length: halves }, (_, h) => h);
   const bLoad = (h: number) =>
     vec4B
-      ? `b[(bBase + bk + ${h === 0 ? 'col0' : `min(col0 + ${4 * h}, N - 4)`}) >> 2u]`
-      : `vec4<f32>(${[0, 1, 2, 3].map((q) => `b[bc[${4 * h + q}] + bk]`).join(', ')})`;
+      ? `vec4<f32>(b[(bBase + bk + ${h === 0 ? 'col0' : `min(col0 + ${4 * h}, N - 4)`}) >> 2u])`
+      : `vec4<f32>(${[0, 1, 2, 3].map((q) => `f32(b[bc[${4 * h + q}] + bk])`).join(', ')})`;
   return `${bindings([
-    { name: 'a', type: 'f32', access: 'read' },
-    { name: 'b', type: vec4B ? 'vec4<f32>' : 'f32', access: 'read' },
-    ...(epilogue.bias ? [{ name: 'bias', type: 'f32', access: 'read' } as const] : []),
-    { name: 'c', type: 'f32', access: 'read_write' },
+    { name: 'a', type: t, access: 'read' },
+    { name: 'b', type: vec4B ? `vec4<${t}>` : t, access: 'read' },
+    ...(epilogue.bias ? [{ name: 'bias', type: t, access: 'read' } as const] : []),
+    { name: 'c', type: t, access: 'read_write' },
   ])}
 ${epilogueWgsl(epilogue)}
 
@@ -53,7 +59,7 @@ ${R.flatMap((r) => H.map((h) => `  var acc${r}_${h} = vec4<f32>(0.0);`)).join('\
     let bk = k * bRs;
 ${H.map((h) => `    let bv${h} = ${bLoad(h)};`).join('\n')}
     let ak = k * aCs;
-${R.map((r) => `    let a${r} = a[ar[${r}] + ak];\n${H.map((h) => `    acc${r}_${h} = acc${r}_${h} + a${r} * bv${h};`).join('\n')}`).join('\n')}
+${R.map((r) => `    let a${r} = f32(a[ar[${r}] + ak]);\n${H.map((h) => `    acc${r}_${h} = acc${r}_${h} + a${r} * bv${h};`).join('\n')}`).join('\n')}
   }
   let cBase = i32(gid.z) * M * N;
   let rows = array<vec4<f32>, ${rows * halves}>(${R.flatMap((r) => H.map((h) => `finish(acc${r}_${h}, col0 + ${4 * h}, N)`)).join(', ')});
@@ -62,7 +68,7 @@ ${R.map((r) => `    let a${r} = a[ar[${r}] + ak];\n${H.map((h) => `    acc${r}_$
     if (i >= M) { break; }
     for (var q = 0; q < ${cols}; q = q + 1) {
       let j = col0 + q;
-      if (j < N) { c[cBase + i * N + j] = rows[r * ${halves} + q / 4][q % 4]; }
+      if (j < N) { c[cBase + i * N + j] = ${t}(rows[r * ${halves} + q / 4][q % 4]); }
     }
   }
 }`;
@@ -81,6 +87,7 @@ export function matmul(
   activation: FusedActivation = 'none',
 ): void {
   const epilogue: Epilogue = { bias: bias !== null, activation };
+  const t: ElementType = a.storage.dtype === 'float16' ? 'f16' : 'f32';
   const rank = a.shape.length;
   const [M, K] = [a.shape[rank - 2]!, a.shape[rank - 1]!];
   const N = b.shape[rank - 1]!;
@@ -106,7 +113,7 @@ export function matmul(
   const buffers = [bufferOf(a), bufferOf(b), ...(bias ? [bufferOf(bias)] : []), out];
   const suffix = epilogueKey(epilogue);
   if (engine.matmulKernel === 'tiled') {
-    const kernel = engine.kernel(`matmul:f32:tiled${suffix}`, () => tiledSource(epilogue));
+    const kernel = engine.kernel(`matmul:${t}:tiled${suffix}`, () => tiledSource(epilogue, t));
     const grid: [number, number, number] = [Math.ceil(N / TILED_SPAN), Math.ceil(M / TILED_SPAN), batches];
     engine.dispatch(kernel, meta, buffers, grid);
     return;
@@ -117,8 +124,8 @@ export function matmul(
   const vec4B =
     engine.matmulVec4 && b.strides[rank - 1] === 1 && N % 4 === 0 && bStrides.every((v) => v % 4 === 0);
   const cols = engine.matmulCols;
-  const kernel = engine.kernel(`matmul:f32:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}x${cols}${suffix}`, () =>
-    registerSource(vec4B, rowsPer, epilogue, cols),
+  const kernel = engine.kernel(`matmul:${t}:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}x${cols}${suffix}`, () =>
+    registerSource(vec4B, rowsPer, epilogue, cols, t),
   );
   engine.dispatch(kernel, meta, buffers, [
     Math.ceil(N / (TILE * cols)),

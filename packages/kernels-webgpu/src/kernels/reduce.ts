@@ -1,5 +1,5 @@
 import type { ReduceOp, StridedView } from '@mlblocks/core-tensor';
-import { type WgslType, wgslType } from '../engine/dtypes.js';
+import { computeType, type WgslType, wgslType } from '../engine/dtypes.js';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
 import { bindings } from './wgsl.js';
@@ -13,10 +13,18 @@ export const THREADS = 64;
 
 // max/min start from the row's first element (an identity for them, and rows are never empty
 // there): WGSL constant expressions cannot spell ±∞.
-const FIRST = 'inp[base]';
+const FIRST = 'first';
+
+/** Accumulators are kept in the compute type (f16 rows are summed in f32). */
+type AccType = Exclude<WgslType, 'f16'>;
+
+/** WGSL reading element `index` of `array` in the compute type (f16 → f32). */
+function load(t: WgslType, array: string, index: string): string {
+  return t === 'f16' ? `f32(${array}[${index}])` : `${array}[${index}]`;
+}
 
 interface Fold {
-  identity: Record<WgslType, string>;
+  identity: Record<AccType, string>;
   /** Combines accumulator `a` with value `b` (NaN-propagating for max/min). */
   combine: string;
 }
@@ -71,7 +79,7 @@ export function treeReduce(op: string): string {
  * `subgroupAdd`), so no assumption is made about which invocations form a subgroup. Without,
  * the shared-memory tree. `sv` may be reused after a `workgroupBarrier()`.
  */
-export function sumOf(name: string, partial: string, type: WgslType, subgroups: boolean): string {
+export function sumOf(name: string, partial: string, type: AccType, subgroups: boolean): string {
   if (!subgroups) return `  sv[t] = ${partial};\n${treeReduce('sv[t] + sv[t + s]')}\n  let ${name} = sv[0];`;
   return `  sv[t] = ${partial};
   workgroupBarrier();
@@ -97,6 +105,7 @@ export function reduceRows(
   const dtype = x.storage.dtype;
   const t = wgslType(op, dtype);
   const meta = Int32Array.from([rows, n, x.offset]);
+  const ct = computeType(t);
   if (op === 'argmax' || op === 'argmin') {
     const better = op === 'argmax' ? '>' : '<';
     // (value, index) pairs; NaN wins (as on the CPU), then the extreme value, then the lower index
@@ -108,11 +117,11 @@ export function reduceRows(
           { name: 'inp', type: t, access: 'read' },
           { name: 'out', type: 'i32', access: 'read_write' },
         ]),
-        `var<workgroup> sv: array<${t}, ${THREADS}>;\nvar<workgroup> si: array<u32, ${THREADS}>;`,
-        rowMain(`  var av = inp[base];
+        `var<workgroup> sv: array<${ct}, ${THREADS}>;\nvar<workgroup> si: array<u32, ${THREADS}>;`,
+        rowMain(`  var av = ${load(t, 'inp', 'base')};
   var ai = 0u;
   for (var j = t; j < n; j = j + ${THREADS}u) {
-    let bv = inp[base + j];
+    let bv = ${load(t, 'inp', 'base + j')};
     if (${wins('bv', 'j', 'av', 'ai')}) { av = bv; ai = j; }
   }
   sv[t] = av;
@@ -144,13 +153,14 @@ export function reduceRows(
         { name: 'inp', type: t, access: 'read' },
         { name: 'out', type: t, access: 'read_write' },
       ]),
-      `var<workgroup> sv: array<${t}, ${THREADS}>;`,
-      `fn combine(a: ${t}, b: ${t}) -> ${t} { return ${fold.combine}; }`,
+      `var<workgroup> sv: array<${ct}, ${THREADS}>;`,
+      `fn combine(a: ${ct}, b: ${ct}) -> ${ct} { return ${fold.combine}; }`,
       rowMain(
-        `  var acc = ${fold.identity[t]};
-  for (var j = t; j < n; j = j + ${THREADS}u) { acc = combine(acc, inp[base + j]); }
-${sg ? sumOf('total', 'acc', t, true) : `  sv[t] = acc;\n${treeReduce('combine(sv[t], sv[t + s])')}\n  let total = sv[0];`}
-  if (t == 0u) { out[row] = ${dtype === 'uint8' ? 'total & 255u' : 'total'}; }`,
+        `  let first = ${load(t, 'inp', 'base')};
+  var acc = ${fold.identity[ct]};
+  for (var j = t; j < n; j = j + ${THREADS}u) { acc = combine(acc, ${load(t, 'inp', 'base + j')}); }
+${sg ? sumOf('total', 'acc', ct, true) : `  sv[t] = acc;\n${treeReduce('combine(sv[t], sv[t + s])')}\n  let total = sv[0];`}
+  if (t == 0u) { out[row] = ${dtype === 'uint8' ? 'total & 255u' : t === 'f16' ? 'f16(total)' : 'total'}; }`,
         sg,
       ),
     ].join('\n'),
@@ -169,29 +179,32 @@ export function softmaxRows(
 ): void {
   if (rows === 0 || n === 0) return;
   const sg = engine.subgroups;
-  const kernel = engine.kernel(`softmax:${log}${sg ? ':sg' : ''}`, () =>
+  const t = wgslType(log ? 'logSoftmax' : 'softmax', x.storage.dtype);
+  const at = (j: string) => load(t, 'inp', j);
+  const kernel = engine.kernel(`softmax:${log}:${t}${sg ? ':sg' : ''}`, () =>
     [
       subgroupsDirective(sg),
       bindings([
-        { name: 'inp', type: 'f32', access: 'read' },
-        { name: 'out', type: 'f32', access: 'read_write' },
+        { name: 'inp', type: t, access: 'read' },
+        { name: 'out', type: t, access: 'read_write' },
       ]),
       `var<workgroup> sv: array<f32, ${THREADS}>;`,
       rowMain(
         `  let outBase = row * n;
-  var m = inp[base];
-  for (var j = t; j < n; j = j + ${THREADS}u) { m = max(m, inp[base + j]); }
+  var m = ${at('base')};
+  for (var j = t; j < n; j = j + ${THREADS}u) { m = max(m, ${at('base + j')}); }
   sv[t] = m;
 ${treeReduce('max(sv[t], sv[t + s])')}
   let rowMax = sv[0];
   workgroupBarrier();
   var part = 0.0;
-  for (var j = t; j < n; j = j + ${THREADS}u) { part = part + exp(inp[base + j] - rowMax); }
+  for (var j = t; j < n; j = j + ${THREADS}u) { part = part + exp(${at('base + j')} - rowMax); }
 ${sumOf('total', 'part', 'f32', sg)}
   // (x − max) first: exact for large logits, where x − (max + log Σ) would lose the small part
   let logTotal = log(total);
   for (var j = t; j < n; j = j + ${THREADS}u) {
-    out[outBase + j] = ${log ? '(inp[base + j] - rowMax) - logTotal' : 'exp((inp[base + j] - rowMax) - logTotal)'};
+    let y = ${log ? `(${at('base + j')} - rowMax) - logTotal` : `exp((${at('base + j')} - rowMax) - logTotal)`};
+    out[outBase + j] = ${t === 'f16' ? 'f16(y)' : 'y'};
   }`,
         sg,
       ),

@@ -9,7 +9,7 @@ import { WORKGROUP } from '../engine/engine.js';
 
 export interface Binding {
   name: string;
-  type: WgslType | 'atomic<u32>' | 'atomic<i32>' | 'vec4<f32>';
+  type: WgslType | 'atomic<u32>' | 'atomic<i32>' | 'vec4<f32>' | 'vec4<f16>';
   access: 'read' | 'read_write';
 }
 

@@ -1,4 +1,12 @@
-import { checkOptions, type DType, fromArray, type NDArray, type TypedArray } from '@mlblocks/core-tensor';
+import {
+  checkOptions,
+  type DType,
+  fromArray,
+  fromFloat16Bits,
+  type NDArray,
+  type TypedArray,
+  toFloat16Bits,
+} from '@mlblocks/core-tensor';
 import { CheckpointFormatError } from '../errors.js';
 
 /**
@@ -16,10 +24,12 @@ const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 /** The most elements a tensor may declare (2³², a typed array's limit), zero-sized axes left out. */
 const MAX_ELEMENTS = 2 ** 32;
 
-// How each safetensors dtype is stored and what it becomes here.
+// How each safetensors dtype is stored and what it becomes here (F16 and BF16 files load as
+// float32, what layers train in; float16 arrays are written as F16).
 const WRITE_CODES: Record<DType, string> = {
   float64: 'F64',
   float32: 'F32',
+  float16: 'F16',
   int32: 'I32',
   uint8: 'U8',
   bool: 'BOOL',
@@ -54,7 +64,9 @@ export function serializeSafetensors(
   let offset = 0;
   for (const name of names) {
     const array = tensors.get(name)!;
-    const values = array.dataSync();
+    const data = array.dataSync();
+    // float16 is held as float32 values on the host: the file gets their binary16 bits
+    const values = array.dtype === 'float16' ? Uint16Array.from(data, toFloat16Bits) : data;
     const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
     header[name] = {
       dtype: WRITE_CODES[array.dtype],
@@ -212,7 +224,7 @@ function decode(
     case 'BOOL':
       return { array: Uint8Array.from(new Uint8Array(buffer), (v) => (v ? 1 : 0)), dtype: 'bool' };
     case 'F16':
-      return { array: Float32Array.from(new Uint16Array(buffer), halfToFloat), dtype: 'float32' };
+      return { array: Float32Array.from(new Uint16Array(buffer), fromFloat16Bits), dtype: 'float32' };
     case 'BF16':
       return {
         array: Float32Array.from(
@@ -233,16 +245,6 @@ function decode(
       return { array: out, dtype: 'int32' };
     }
   }
-}
-
-// IEEE 754 half precision → number.
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 function assertLittleEndian(): void {

@@ -77,7 +77,7 @@ function toleranceOf(
   kind: OpKind,
   dtype: DType,
 ): ToleranceClass {
-  if (dtype !== 'float32' && dtype !== 'float64') return 'exact';
+  if (dtype !== 'float16' && dtype !== 'float32' && dtype !== 'float64') return 'exact';
   return table[op] ?? (kind === 'float' ? 'transcendental' : 'exact');
 }
 

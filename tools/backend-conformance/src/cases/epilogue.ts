@@ -25,11 +25,11 @@ const LAYOUTS: readonly [Layout, Layout, Layout | null][] = [
 export function epilogueCases(seed: number): Case[] {
   const gen = new Generator(seed);
   const cases: Case[] = [];
-  for (const dtype of ['float32', 'float64'] as const) {
+  for (const dtype of ['float32', 'float64', 'float16'] as const) {
     for (const activation of FUSED_ACTIVATIONS) {
       for (const [M, K, N] of SIZES) {
         for (const [la, lb, lbias] of activation === 'relu' ? LAYOUTS : LAYOUTS.slice(1, 3)) {
-          if (dtype === 'float64' && la !== 'contiguous') continue;
+          if (dtype !== 'float32' && la !== 'contiguous') continue;
           if (activation !== 'relu' && M !== 33) continue;
           const bias = lbias ? [input(gen, dtype, [N], lbias, 'normal')] : [];
           cases.push({

@@ -23,8 +23,8 @@ const SOURCES: readonly [readonly number[], number][] = [
   [[2, 23, 5], 1],
 ];
 
-const GATHER_DTYPES: readonly DType[] = ['float32', 'int32', 'uint8', 'bool', 'float64'];
-const SCATTER_DTYPES: readonly DType[] = ['float32', 'int32', 'float64'];
+const GATHER_DTYPES: readonly DType[] = ['float32', 'int32', 'uint8', 'bool', 'float64', 'float16'];
+const SCATTER_DTYPES: readonly DType[] = ['float32', 'int32', 'float64', 'float16'];
 
 export function gatherCases(seed: number): Case[] {
   const gen = new Generator(seed);

@@ -1,4 +1,4 @@
-import type { DType, Generator, TypedArray } from '@mlblocks/core-tensor';
+import { type DType, type Generator, roundToFloat16, type TypedArray } from '@mlblocks/core-tensor';
 
 /**
  * What values an input holds:
@@ -23,7 +23,7 @@ const EDGE_UINT8 = [0, 1, 127, 128, 255];
 export function valuesOf(dtype: DType, n: number, domain: Domain, gen: Generator): TypedArray {
   const out = typedArray(dtype, n);
   for (let i = 0; i < n; i++) out[i] = value(dtype, domain, gen, i);
-  return out;
+  return dtype === 'float16' ? out.map(roundToFloat16) : out;
 }
 
 /** The typed array a backend stores `dtype` in, holding `values` (or `n` zeros). */
@@ -31,13 +31,15 @@ export function typedArray(dtype: DType, values: number | readonly number[]): Ty
   const source = typeof values === 'number' ? new Array<number>(values).fill(0) : values;
   if (dtype === 'float64') return Float64Array.from(source);
   if (dtype === 'float32') return Float32Array.from(source);
+  // float16: its host form, float32 values that binary16 holds exactly
+  if (dtype === 'float16') return Float32Array.from(source, roundToFloat16);
   if (dtype === 'int32') return Int32Array.from(source);
   return Uint8Array.from(source);
 }
 
 function value(dtype: DType, domain: Domain, gen: Generator, i: number): number {
   if (dtype === 'bool') return gen.nextFloat() < 0.5 ? 1 : 0;
-  const float = dtype === 'float32' || dtype === 'float64';
+  const float = dtype === 'float16' || dtype === 'float32' || dtype === 'float64';
   const uint8 = dtype === 'uint8';
   // every third element of an `edge` or `nonFinite` input is an edge value, the rest are ordinary
   if ((domain === 'edge' || domain === 'nonFinite') && i % 3 === 0) {
