@@ -161,6 +161,39 @@ describe('memory', () => {
     expect(memory().ndarrays).toBe(before);
   });
 
+  it('a leaf takes over a gradient nothing else holds, and copies one that is shared', () => {
+    const cpu = new CpuBackend('counting');
+    registerBackend('counting', cpu);
+    try {
+      const copy = cpu.copy;
+      let copies = 0;
+      cpu.copy = (...args) => {
+        copies++;
+        return copy.apply(cpu, args);
+      };
+      const x = tensor(fromArray([1, 2, 3], { backend: 'counting' }), { requiresGrad: true });
+      x.mul(3).sum().backward(); // the gradient 3·1 is a fresh array: no copy
+      expect(copies).toBe(0);
+      expect(x.grad!.toArraySync()).toEqual([3, 3, 3]);
+      // add hands one gradient to both inputs: each leaf gets its own storage
+      const [a, b] = [0, 1].map(() =>
+        tensor(fromArray([1, 1], { backend: 'counting' }), { requiresGrad: true }),
+      );
+      a!.add(b!).mul(2).sum().backward();
+      expect(copies).toBe(1);
+      noGrad(() => a!.grad!.array.assign(fromArray([7, 7], { backend: 'counting' })));
+      expect(b!.grad!.toArraySync()).toEqual([2, 2]);
+      // the caller's seed is copied, never aliased
+      const seed = fromArray([1, 1], { backend: 'counting' });
+      const c = tensor(fromArray([5, 6], { backend: 'counting' }), { requiresGrad: true });
+      c.add(0).backward(seed);
+      noGrad(() => c.grad!.array.assign(fromArray([9, 9], { backend: 'counting' })));
+      expect(seed.toArraySync()).toEqual([1, 1]);
+    } finally {
+      removeBackend('counting');
+    }
+  });
+
   it('leaf gradients survive the scope the backward ran in', () => {
     const w = tensor([1, 2], { requiresGrad: true });
     tidy(() => w.mul(w).sum().backward());

@@ -103,9 +103,11 @@ export function runBackward(
 
 // `.grad` is owned by the leaf: kept out of any enclosing scope, replaced (not mutated) on
 // accumulation, and never sharing storage with another array — a backward may hand the same
-// gradient to several inputs (add does), and the seed is the caller's array.
+// gradient to several inputs (add does), and the seed is the caller's array: those are copied.
+// A gradient whose storage nothing else references is taken over instead (one copy less per
+// parameter and step).
 function accumulateLeaf(leaf: Tensor, g: NDArray): void {
-  const next = leaf.grad ? leaf.grad.array.add(g) : g.clone();
+  const next = leaf.grad ? leaf.grad.array.add(g) : g.ownsStorage ? g.ref() : g.clone();
   leaf.grad?.dispose();
   leaf.grad = new Tensor(keep(next));
   keep(leaf.grad);

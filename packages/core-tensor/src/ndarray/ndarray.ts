@@ -168,6 +168,22 @@ export class NDArray implements Disposable {
     return this.shared === null;
   }
 
+  /**
+   * True when this handle is the only array or view on its storage and covers all of it,
+   * contiguously from element 0: whoever holds it can hand it on (`ref()`, then dispose this
+   * handle) where it would otherwise copy, since nothing else can read or write those elements.
+   */
+  get ownsStorage(): boolean {
+    const shared = this.shared;
+    return (
+      shared !== null &&
+      shared.refCount === 1 &&
+      this.offset === 0 &&
+      this.isContiguous &&
+      shared.storage.size === this.size
+    );
+  }
+
   /** @internal The strided view handed to backend primitives; throws if disposed. */
   view(op: string): StridedView {
     return {

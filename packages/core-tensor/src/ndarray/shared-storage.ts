@@ -12,6 +12,11 @@ export class SharedStorage {
 
   constructor(readonly storage: Storage) {}
 
+  /** Arrays and views referencing the storage now. */
+  get refCount(): number {
+    return this.refs;
+  }
+
   acquire(): void {
     this.refs++;
   }
