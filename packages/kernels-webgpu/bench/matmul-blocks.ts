@@ -18,9 +18,11 @@ const products: [string, () => NDArray, number][] = [
   ['1024²', () => sq1.matmul(sq2), 1024 ** 3],
 ];
 for (const setting of (process.argv[2] ?? '16x4,8x8,16x8').split(',')) {
-  const [rows, cols] = setting.split('x').map(Number);
+  const [block, shuffle] = setting.split(':');
+  const [rows, cols] = block!.split('x').map(Number);
   gpu.engine.matmulRows = rows!;
   gpu.engine.matmulCols = cols!;
+  gpu.engine.matmulShuffle = Number(shuffle ?? 0);
   const cells: string[] = [];
   for (const [name, product, macs] of products) {
     const warm = product();

@@ -1,5 +1,7 @@
 import { BackendError } from '@mlblocks/core-tensor';
 import { WebGPUBackend } from './backend.js';
+import { subgroupsAreRowsOf8 } from './engine/subgroup-probe.js';
+import { adapterKind, MATMUL_SHUFFLE } from './engine/tuning.js';
 import { compileFusedKernels } from './fused-kernels.js';
 
 /** Options of `createWebGPUBackend`. */
@@ -60,6 +62,11 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions): Promis
       .filter(Boolean)
       .join(' ') || 'unknown adapter';
   const backend = new WebGPUBackend(name, device, description, gpu);
+  // the matmul's row broadcasts, where this adapter's table asks for them and the device's
+  // subgroups have the layout they assume
+  const shuffle = MATMUL_SHUFFLE[adapterKind(description)];
+  if (shuffle > 0 && backend.engine.subgroups && (await subgroupsAreRowsOf8(backend.engine)))
+    backend.engine.matmulShuffle = shuffle;
   // the fused kernels compile now, where a failure can still switch their ops to the composition
   await compileFusedKernels(backend, options.notice ?? ((line) => console.warn(line)));
   return backend;

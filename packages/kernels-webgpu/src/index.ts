@@ -15,5 +15,6 @@ export {
   convTuningFor,
   MATMUL_COLS,
   MATMUL_ROWS,
+  MATMUL_SHUFFLE,
 } from './engine/tuning.js';
 export { GpuStorage } from './storage.js';

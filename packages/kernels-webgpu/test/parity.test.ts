@@ -24,7 +24,7 @@ import {
   setFusion,
   tidy,
 } from '@mlblocks/core-tensor';
-import { convTuningFor, MATMUL_COLS, MATMUL_ROWS } from '@mlblocks/kernels-webgpu';
+import { convTuningFor, MATMUL_COLS, MATMUL_ROWS, MATMUL_SHUFFLE } from '@mlblocks/kernels-webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gpu, noAdapter } from './adapter.js';
 
@@ -95,6 +95,21 @@ describe.skipIf(noAdapter)(`WebGPU (${gpu?.adapterDescription})`, () => {
         ],
       },
     });
+  });
+
+  describe("with each lane loading A's rows itself (no subgroup broadcasts in the matmul)", () => {
+    let previous = 0;
+    beforeAll(() => {
+      previous = gpu!.engine.matmulShuffle;
+      gpu!.engine.matmulShuffle = 0;
+    });
+    afterAll(() => {
+      gpu!.engine.matmulShuffle = previous;
+    });
+    it('lavapipe gets the broadcasts: its subgroups are rows of 8 (probed at creation)', () => {
+      if (/llvmpipe/.test(gpu!.adapterDescription)) expect(previous).toBe(MATMUL_SHUFFLE.lavapipe);
+    });
+    describeConformance('webgpu', { ...WEBGPU, families: ['matmul', 'matmulBiasActivation'] });
   });
 
   describe("with a GPU's matmul blocks (4 rows × 4 columns per invocation)", () => {

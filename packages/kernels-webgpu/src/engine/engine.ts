@@ -80,6 +80,11 @@ export class Engine {
   /** Output columns each invocation of the register-blocked matmul keeps (4 or 8: vec4s per row). */
   matmulCols = 4;
   /**
+   * Subgroup width whose lanes share the register matmul's A rows by broadcast (0: each lane loads
+   * them): the backend sets it per adapter (`MATMUL_SHUFFLE`) where a probe confirms the layout.
+   */
+  matmulShuffle = 0;
+  /**
    * Row sums (reductions, softmax, cross-entropy) through subgroup operations: true when the
    * device was created with the `subgroups` feature; set false to run the shared-memory trees.
    */

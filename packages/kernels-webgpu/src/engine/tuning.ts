@@ -89,3 +89,17 @@ export const MATMUL_COLS: Readonly<Record<'lavapipe' | 'swiftshader' | 'gpu', nu
   swiftshader: 4,
   gpu: 4,
 };
+
+/**
+ * The subgroup width whose lanes share the register matmul's A rows by `subgroupBroadcast`
+ * (`engine.matmulShuffle`; 0: each lane loads them itself), per kind of adapter. On lavapipe, where
+ * every per-lane load is 8 scalar loads, one load per lane and 16 broadcasts replace 16 loads per
+ * lane: in alternating runs of bench/matmul-blocks.ts the 1024² product took 105–121 ms against
+ * 129–204 ms without. Used only where the device has subgroups laid out as rows of 8 (probed at
+ * creation: subgroup-probe.ts). Elsewhere 0: not measured.
+ */
+export const MATMUL_SHUFFLE: Readonly<Record<'lavapipe' | 'swiftshader' | 'gpu', number>> = {
+  lavapipe: 8,
+  swiftshader: 0,
+  gpu: 0,
+};

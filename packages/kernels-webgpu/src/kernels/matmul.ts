@@ -27,13 +27,14 @@ export const registerSource = (
   epilogue: Epilogue,
   cols = BLOCK,
   t: ElementType = 'f32',
+  shuffle = 0,
 ) => {
   const halves = cols / 4; // vec4 accumulators per row
   const R = Array.from({ length: rows }, (_, r) => r);
   const H = Array.from({ length: halves }, (_, h) => h);
   const bLoad = (h: number) =>
     vec4B
-      ? `vec4<f32>(b[(bBase + bk + ${h === 0 ? 'col0' : `min(col0 + ${4 * h}, N - 4)`}) >> 2u])`
+      ? `vec4<f32>(b[(bBase + bk + ${h === 0 && !shuffle ? 'col0' : `min(col0 + ${4 * h}, N - 4)`}) >> 2u])`
       : `vec4<f32>(${[0, 1, 2, 3].map((q) => `f32(b[bc[${4 * h + q}] + bk])`).join(', ')})`;
   return `${bindings([
     { name: 'a', type: t, access: 'read' },
@@ -43,12 +44,13 @@ export const registerSource = (
   ])}
 ${epilogueWgsl(epilogue)}
 
+${shuffle ? 'enable subgroups;' : ''}
 @compute @workgroup_size(${TILE}, ${TILE})
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn main(@builtin(global_invocation_id) gid: vec3<u32>${shuffle ? ', @builtin(subgroup_invocation_id) sgLane: u32' : ''}) {
 ${matmulOperands('gid.z')}
   let row0 = i32(gid.y) * ${rows};
   let col0 = i32(gid.x) * ${cols};
-  if (row0 >= M || col0 >= N) { return; }
+  ${shuffle ? '// no early return: the subgroup broadcasts need every lane' : 'if (row0 >= M || col0 >= N) { return; }'}
   // clamp edge rows/columns to valid ones: their results are computed but never stored
   var ar: array<i32, ${rows}>;
   var bc: array<i32, ${cols}>;
@@ -59,7 +61,16 @@ ${R.flatMap((r) => H.map((h) => `  var acc${r}_${h} = vec4<f32>(0.0);`)).join('\
     let bk = k * bRs;
 ${H.map((h) => `    let bv${h} = ${bLoad(h)};`).join('\n')}
     let ak = k * aCs;
-${R.map((r) => `    let a${r} = f32(a[ar[${r}] + ak]);\n${H.map((h) => `    acc${r}_${h} = acc${r}_${h} + a${r} * bv${h};`).join('\n')}`).join('\n')}
+${
+  shuffle
+    ? Array.from(
+        { length: rows / shuffle },
+        (_, g) =>
+          `    let as${g} = f32(a[aBase + min(row0 + ${g * shuffle} + i32(sgLane), M - 1) * aRs + ak]);`,
+      ).join('\n')
+    : ''
+}
+${R.map((r) => `    let a${r} = ${shuffle ? `subgroupBroadcast(as${Math.floor(r / shuffle)}, ${r % shuffle}u)` : `f32(a[ar[${r}] + ak])`};\n${H.map((h) => `    acc${r}_${h} = acc${r}_${h} + a${r} * bv${h};`).join('\n')}`).join('\n')}
   }
   let cBase = i32(gid.z) * M * N;
   let rows = array<vec4<f32>, ${rows * halves}>(${R.flatMap((r) => H.map((h) => `finish(acc${r}_${h}, col0 + ${4 * h}, N)`)).join(', ')});
@@ -124,8 +135,11 @@ export function matmul(
   const vec4B =
     engine.matmulVec4 && b.strides[rank - 1] === 1 && N % 4 === 0 && bStrides.every((v) => v % 4 === 0);
   const cols = engine.matmulCols;
-  const kernel = engine.kernel(`matmul:${t}:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}x${cols}${suffix}`, () =>
-    registerSource(vec4B, rowsPer, epilogue, cols, t),
+  // row broadcasts need whole subgroups of rows: off when the block's rows are not a multiple
+  const shuffle = engine.matmulShuffle > 0 && rowsPer % engine.matmulShuffle === 0 ? engine.matmulShuffle : 0;
+  const kernel = engine.kernel(
+    `matmul:${t}:${vec4B ? 'vec4' : 'scalar'}:${rowsPer}x${cols}${shuffle ? `:sg${shuffle}` : ''}${suffix}`,
+    () => registerSource(vec4B, rowsPer, epilogue, cols, t, shuffle),
   );
   engine.dispatch(kernel, meta, buffers, [
     Math.ceil(N / (TILE * cols)),
