@@ -4,6 +4,7 @@ import {
   type Disposable,
   type DType,
   fromArray,
+  isIntegral,
   type NDArray,
   type NestedArray,
   type OptionNames,
@@ -89,7 +90,7 @@ export class Tensor implements Disposable {
     this.array = array;
     this.gradFn = options.gradFn ?? null;
     this.wantsGrad = this.gradFn !== null || (options.requiresGrad ?? false);
-    if (this.wantsGrad && !isFloat(array.dtype)) {
+    if (this.wantsGrad && isIntegral(array.dtype)) {
       throw new AutogradError(
         'requiresGrad',
         `only floating-point tensors can require gradients, got ${array.dtype}`,
@@ -109,7 +110,7 @@ export class Tensor implements Disposable {
         'can only be changed on leaf tensors; use detach() to cut a tensor from its graph',
       );
     }
-    if (value && !isFloat(this.array.dtype)) {
+    if (value && isIntegral(this.array.dtype)) {
       throw new AutogradError(
         'requiresGrad',
         `only floating-point tensors can require gradients, got ${this.array.dtype}`,
@@ -437,8 +438,3 @@ export function tensor(
 
 // NOTE: the brand sits on the prototype, so tensors of two copies of this package are interchangeable
 Object.defineProperty(Tensor.prototype, TENSOR_BRAND, { value: true });
-
-/** Gradients exist for the float dtypes only. */
-function isFloat(dtype: DType): boolean {
-  return dtype === 'float16' || dtype === 'float32' || dtype === 'float64';
-}

@@ -35,6 +35,7 @@ export {
   canCastLosslessly,
   DTYPES,
   type DType,
+  isIntegral,
   promoteTypes,
   type TypedArray,
 } from './dtype.js';
@@ -84,7 +85,7 @@ export { clip, where } from './ndarray/elementwise.js';
 export { gather, indexAdd, indexSelect, oneHot, scatterAdd } from './ndarray/indexing.js';
 export { concat, split, stack } from './ndarray/join.js';
 export { matmul } from './ndarray/linalg.js';
-export { activationGrad, matmulBiasActivation } from './ndarray/matmul-epilogue.js';
+export { activationGrad, checkActivation, matmulBiasActivation } from './ndarray/matmul-epilogue.js';
 export { type Axes, isNDArray, NDArray, type Operand } from './ndarray/ndarray.js';
 export type { NestedArray } from './ndarray/nested.js';
 export { type AdamStepOptions, adamStep, type SgdStepOptions, sgdStep } from './ndarray/optimizer-steps.js';

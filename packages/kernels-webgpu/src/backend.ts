@@ -67,8 +67,9 @@ export class WebGPUBackend implements Backend {
   ) {
     this.engine = new Engine(device);
     this.engine.conv = convTuningFor(adapterDescription);
-    this.engine.matmulRows = MATMUL_ROWS[adapterKind(adapterDescription)];
-    this.engine.matmulCols = MATMUL_COLS[adapterKind(adapterDescription)];
+    const kind = adapterKind(adapterDescription);
+    this.engine.matmulRows = MATMUL_ROWS[kind];
+    this.engine.matmulCols = MATMUL_COLS[kind];
   }
 
   /** True for a software adapter (see {@link isSoftwareAdapter}): auto-selection passes it over. */
@@ -151,12 +152,7 @@ export class WebGPUBackend implements Backend {
     }
     // a buffer cannot be bound for reading and writing in one dispatch: go through a copy
     const tmp = this.copy(src, src.storage.dtype);
-    ew.assign(this.engine, dst, {
-      storage: tmp,
-      shape: src.shape,
-      strides: contiguousStrides(src.shape),
-      offset: 0,
-    });
+    ew.assign(this.engine, dst, denseView(tmp, src.shape));
     this.free(tmp);
   }
 
@@ -228,15 +224,9 @@ export class WebGPUBackend implements Backend {
   scatterAdd(outShape: readonly number[], axis: number, indices: StridedView, src: StridedView): Storage {
     if (src.storage.dtype === 'float16') {
       // WGSL has no 16-bit atomics: accumulate in float32 and round once, as the CPU reference does
-      const dense = (s: Storage, shape: readonly number[]) => ({
-        storage: s,
-        shape,
-        strides: contiguousStrides(shape),
-        offset: 0,
-      });
       const wide = this.copy(src, 'float32');
-      const sum = this.scatterAdd(outShape, axis, indices, dense(wide, src.shape));
-      const out = this.copy(dense(sum, outShape), 'float16');
+      const sum = this.scatterAdd(outShape, axis, indices, denseView(wide, src.shape));
+      const out = this.copy(denseView(sum, outShape), 'float16');
       this.free(wide);
       this.free(sum);
       return out;
@@ -422,7 +412,7 @@ export class WebGPUBackend implements Backend {
       return;
     }
     const tmp = this.copy(view, view.storage.dtype);
-    run({ storage: tmp, shape: view.shape, strides: contiguousStrides(view.shape), offset: 0 });
+    run(denseView(tmp, view.shape));
     this.free(tmp);
   }
 
@@ -448,6 +438,11 @@ export class WebGPUBackend implements Backend {
     this.peakBytes = Math.max(this.peakBytes, this.liveBytes);
     return new GpuStorage(this, dtype, size, buffer);
   }
+}
+
+/** The whole of a contiguous storage, viewed as `shape`. */
+function denseView(storage: Storage, shape: readonly number[]): StridedView {
+  return { storage, shape, strides: contiguousStrides(shape), offset: 0 };
 }
 
 /** The dtype of a float kernel's result: float16 for float16 operands, else float32 (WGSL has no f64). */

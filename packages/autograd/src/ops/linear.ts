@@ -1,12 +1,11 @@
 import {
   activationGrad,
+  checkActivation,
   checkOptions,
-  FUSED_ACTIVATIONS,
   type FusedActivation,
   matmulBiasActivation,
   type OptionNames,
   ShapeError,
-  ValueError,
 } from '@mlblocks/core-tensor';
 import { record } from '../engine/record.js';
 import type { Tensor } from '../tensor.js';
@@ -39,11 +38,7 @@ export function linear(
 ): Tensor {
   checkOptions('linear', options, LINEAR_OPTIONS);
   const activation = options.activation ?? 'none';
-  if (!(FUSED_ACTIVATIONS as readonly string[]).includes(activation))
-    throw new ValueError(
-      'linear',
-      `unknown activation ${JSON.stringify(activation)}; valid ones are ${FUSED_ACTIVATIONS.join(', ')}`,
-    );
+  checkActivation('linear', activation);
   const [out, inFeatures] = weight.shape as [number, number];
   if (weight.rank !== 2 || x.rank === 0 || x.shape[x.rank - 1] !== inFeatures)
     throw new ShapeError(

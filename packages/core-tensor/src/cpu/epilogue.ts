@@ -2,17 +2,12 @@ import type { StridedView } from '../backend/backend.js';
 import type { FusedActivation } from '../backend/ops.js';
 import type { TypedArray } from '../dtype.js';
 import { dataOf } from './cpu-storage.js';
+import { UNARY_KERNELS } from './elementwise.gen.js';
 import { forEachRun } from './strided.js';
 
-// The CPU's matmul epilogue and activation gradient: the same arithmetic as the unary table
-// (relu lets NaN through, σ(x) = 1 / (1 + e^−x)), applied in place to the product's rows.
-
-const ACTIVATE: Record<FusedActivation, (x: number) => number> = {
-  none: (x) => x,
-  relu: (x) => (x > 0 || Number.isNaN(x) ? x : 0),
-  tanh: Math.tanh,
-  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-};
+// The CPU's matmul epilogue and activation gradient. The epilogue adds the bias to the product's
+// rows in place, then runs the unary table's own activation kernel over them — the composition's
+// arithmetic (add rounded to the dtype, then the activation), one pass fewer.
 
 /** `out[i, j] = act(out[i, j] + bias[j])` over the rows of a contiguous `[rows, N]` product. */
 export function biasActivationInPlace(
@@ -21,15 +16,13 @@ export function biasActivationInPlace(
   bias: StridedView | null,
   activation: FusedActivation,
 ): void {
-  const act = ACTIVATE[activation];
-  const b = bias ? dataOf(bias) : null;
-  const [bOff, bStride] = bias ? [bias.offset, bias.strides[0]!] : [0, 0];
-  for (let row = 0; row < out.length; row += N) {
-    for (let j = 0; j < N; j++) {
-      // the product is rounded to its dtype first, as the composition's add would see it
-      out[row + j] = act(out[row + j]! + (b ? b[bOff + j * bStride]! : 0));
-    }
+  if (bias) {
+    const b = dataOf(bias);
+    const [bOff, bStride] = [bias.offset, bias.strides[0]!];
+    for (let row = 0; row < out.length; row += N)
+      for (let j = 0; j < N; j++) out[row + j] = out[row + j]! + b[bOff + j * bStride]!;
   }
+  if (activation !== 'none') UNARY_KERNELS[activation](out, 0, 1, out, 0, out.length);
 }
 
 const DERIVATIVE: Record<FusedActivation, (y: number) => number> = {

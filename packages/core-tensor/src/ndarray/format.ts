@@ -1,4 +1,4 @@
-import type { TypedArray } from '../dtype.js';
+import { type DType, isIntegral, type TypedArray } from '../dtype.js';
 import type { NDArray } from './ndarray.js';
 
 const SUMMARY_THRESHOLD = 1000; // elements; larger arrays print their first and last EDGE_ITEMS per axis
@@ -40,7 +40,7 @@ function range(start: number, stop: number): number[] {
 
 function formatterFor(dtype: string, values: TypedArray): (v: number) => string {
   if (dtype === 'bool') return (v) => (v ? 'true' : 'false');
-  if (dtype !== 'float16' && dtype !== 'float32' && dtype !== 'float64') return (v) => String(v);
+  if (isIntegral(dtype as DType)) return (v) => String(v);
   let maxAbs = 0;
   let minAbs = Number.POSITIVE_INFINITY;
   for (const v of values) {

@@ -1,4 +1,5 @@
 import { FUSED_ACTIVATIONS, type FusedActivation } from '../backend/ops.js';
+import { isIntegral } from '../dtype.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { tidy } from '../memory/scope.js';
 import { fusedKernel } from '../runtime/fusion.js';
@@ -13,7 +14,14 @@ import { NDArray } from './ndarray.js';
  * below runs, the readable reference the fused kernels are checked against.
  */
 
-function checkActivation(op: string, activation: string): asserts activation is FusedActivation {
+/**
+ * Checks that `activation` names one of {@link FUSED_ACTIVATIONS}, else a `ValueError` naming `op`
+ * and the valid ones — for layers and ops that take an activation option.
+ *
+ * @example
+ * checkActivation('Linear', options.activation ?? 'none');
+ */
+export function checkActivation(op: string, activation: string): asserts activation is FusedActivation {
   if (!(FUSED_ACTIVATIONS as readonly string[]).includes(activation))
     throw new ValueError(
       op,
@@ -58,8 +66,7 @@ export function matmulBiasActivation(
   const kernel = fusedKernel(a.backend, op);
   const dtypes = new Set([a.dtype, b.dtype, ...(bias ? [bias.dtype] : [])]);
   const [dtype] = dtypes;
-  const fusable =
-    kernel && dtypes.size === 1 && (dtype === 'float16' || dtype === 'float32' || dtype === 'float64');
+  const fusable = kernel && dtypes.size === 1 && !isIntegral(dtype!);
   if (!fusable) {
     return tidy(() => {
       const product = matmul(a, b);
@@ -104,7 +111,7 @@ export function activationGrad(activation: FusedActivation, y: NDArray, dy: NDAr
       op,
       `y and dy must have one shape, got ${fmtShape(y.shape)} and ${fmtShape(dy.shape)}`,
     );
-  if (y.dtype !== dy.dtype || !['float16', 'float32', 'float64'].includes(y.dtype))
+  if (y.dtype !== dy.dtype || isIntegral(y.dtype))
     throw new DTypeError(op, `y and dy must share a float dtype, got ${y.dtype} and ${dy.dtype}`);
   const kernel = fusedKernel(y.backend, op);
   if (kernel)

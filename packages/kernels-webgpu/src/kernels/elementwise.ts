@@ -10,7 +10,17 @@ import {
 import { computeType, type WgslType, wgslType } from '../engine/dtypes.js';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
-import { bindings, coalesce, helpersFor, mapMain, RUN, readMode, STRIDED_AT, stridedMeta } from './wgsl.js';
+import {
+  bindings,
+  coalesce,
+  helpersFor,
+  mapMain,
+  RUN,
+  readMode,
+  STRIDED_AT,
+  stridedMeta,
+  widen,
+} from './wgsl.js';
 
 /**
  * Element-wise kernels, generated from one table of WGSL expressions per op and storage type
@@ -75,11 +85,6 @@ const ACTIVATION_GRAD: Record<FusedActivation, string> = {
 function store(expr: string, dtype: DType, isBool = false): string {
   if (isBool) return `select(0u, 1u, ${expr})`;
   return dtype === 'uint8' ? `(${expr}) & 255u` : expr;
-}
-
-/** A loaded value in the type kernels compute in (f16 → f32). */
-function widen(type: WgslType, value: string): string {
-  return type === 'f16' ? `f32(${value})` : value;
 }
 
 /**
@@ -161,7 +166,7 @@ export function binary(engine: Engine, op: BinaryOp, a: StridedView, b: StridedV
   );
 }
 
-/** The gradient through `activation` from its output `y` and the output's gradient `dy` (f32 views of one shape). */
+/** The gradient through `activation` from its output `y` and the output's gradient `dy` (f32 or f16 views of one shape). */
 export function activationGrad(
   engine: Engine,
   activation: FusedActivation,

@@ -2,7 +2,7 @@ import type { ReduceOp, StridedView } from '@mlblocks/core-tensor';
 import { computeType, type WgslType, wgslType } from '../engine/dtypes.js';
 import type { Engine } from '../engine/engine.js';
 import { bufferOf } from '../storage.js';
-import { bindings } from './wgsl.js';
+import { bindings, widen } from './wgsl.js';
 
 /**
  * Row reductions: one workgroup per row of a contiguous `[rows, n]` input. Each of the 64
@@ -19,9 +19,7 @@ const FIRST = 'first';
 type AccType = Exclude<WgslType, 'f16'>;
 
 /** WGSL reading element `index` of `array` in the compute type (f16 → f32). */
-function load(t: WgslType, array: string, index: string): string {
-  return t === 'f16' ? `f32(${array}[${index}])` : `${array}[${index}]`;
-}
+const load = (t: WgslType, array: string, index: string) => widen(t, `${array}[${index}]`);
 
 interface Fold {
   identity: Record<AccType, string>;

@@ -13,6 +13,11 @@ export interface Binding {
   access: 'read' | 'read_write';
 }
 
+/** A value loaded from storage of `type`, in the type kernels compute in (f16 is widened to f32). */
+export function widen(type: WgslType, value: string): string {
+  return type === 'f16' ? `f32(${value})` : value;
+}
+
 /** The bindings block: meta at 0, then the given buffers. */
 export function bindings(list: Binding[]): string {
   return [

@@ -1,11 +1,10 @@
 import { linear, type Tensor, tensor } from '@mlblocks/autograd';
 import {
+  checkActivation,
   checkOptions,
-  FUSED_ACTIVATIONS,
   type FusedActivation,
   type OptionNames,
   ShapeError,
-  ValueError,
 } from '@mlblocks/core-tensor';
 import {
   INIT_OPTIONS,
@@ -56,12 +55,9 @@ export class Linear extends Module {
     super();
     checkOptions('Linear', options, LINEAR_OPTIONS);
     const init = initOptions(options);
-    this.activation = options.activation ?? 'none';
-    if (!(FUSED_ACTIVATIONS as readonly string[]).includes(this.activation))
-      throw new ValueError(
-        'Linear',
-        `unknown activation ${JSON.stringify(this.activation)}; valid ones are ${FUSED_ACTIVATIONS.join(', ')}`,
-      );
+    const activation = options.activation ?? 'none';
+    checkActivation('Linear', activation);
+    this.activation = activation;
     this.weight = tensor(kaimingUniform([outFeatures, inFeatures], { ...init, a: Math.sqrt(5) }), {
       requiresGrad: true,
     });
